@@ -1,0 +1,216 @@
+"""One engine factory for the store.
+
+SQLite: foreign keys on every connection, WAL set once when the file is made,
+synchronous NORMAL, a busy timeout, and every transaction started with
+BEGIN IMMEDIATE (the recipe from SQLAlchemy's SQLite dialect docs), so that
+"read the max position, then insert" from several processes cannot interleave.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import SCHEMA_HEAD
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# File systems on which SQLite's WAL (shared memory) is unsafe.
+NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "9p", "fuse.sshfs", "davfs", "ncpfs"}
+
+
+class StoreOpenError(Exception):
+    """Raised with a reason code: not_huddle, corrupt, newer_schema, network_fs, cannot_create."""
+
+    def __init__(self, reason: str, path: str, detail: str = "") -> None:
+        self.reason = reason
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{reason}: {path} {detail}".strip())
+
+
+def url_for(target: str) -> str:
+    """--db takes a path or a SQLAlchemy URL."""
+    if "://" in target:
+        return target
+    return "sqlite:///" + str(Path(target).expanduser().resolve())
+
+
+def sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _on_network_fs(path: Path) -> bool:
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    target = str(path.resolve().parent)
+    best, best_fs = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].replace("\\040", " ")
+        if (target == mount or target.startswith(mount.rstrip("/") + "/")) and len(mount) > len(best):
+            best, best_fs = mount, parts[2]
+    return best_fs in NETWORK_FS
+
+
+def check_sqlite_file(path: Path) -> str:
+    """'missing', 'empty' or 'sqlite'; raises StoreOpenError for anything else.  Never writes."""
+    if not path.exists():
+        return "missing"
+    if path.is_dir():
+        raise StoreOpenError("not_huddle", str(path))
+    size = path.stat().st_size
+    if size == 0:
+        return "empty"
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise StoreOpenError("not_huddle", str(path))
+    return "sqlite"
+
+
+def create_store_file(path: Path) -> None:
+    """Make a new store file readable by its owner only, in WAL mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if _on_network_fs(path):
+        raise StoreOpenError("network_fs", str(path))
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+    finally:
+        con.close()
+
+
+def _sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001
+        # Let SQLAlchemy, not pysqlite, decide when a transaction starts.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # noqa: ANN001
+        # Writers take the write lock up front; readers (an engine with
+        # ``huddle_read=True``) begin deferred so they never block writers.
+        if conn.get_execution_options().get("huddle_read"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        _sqlite_hooks(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The store's Alembic revision, None for a database with no huddle tables."""
+    with engine.execution_options(huddle_read=True).connect() as conn:
+        if engine.dialect.name == "sqlite":
+            names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        else:
+            from sqlalchemy import inspect
+
+            names = set(inspect(conn).get_table_names())
+        if "alembic_version" not in names:
+            if names - {"sqlite_sequence"}:
+                raise StoreOpenError("not_huddle", str(engine.url))
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
+
+
+@dataclass
+class OpenedStore:
+    engine: Engine
+    Session: sessionmaker[Session]
+    ReadSession: sessionmaker[Session]
+    url: str
+    path: Path | None
+    created: bool
+    upgraded: bool
+
+
+def open_store(target: str, *, create: bool = True, upgrade: bool = True) -> OpenedStore:
+    """Open (and if asked create or upgrade) the store at a path or URL.
+
+    A file that is not a huddle store, is corrupt or has a newer schema is
+    left byte-for-byte untouched and StoreOpenError is raised.
+    """
+    url = url_for(target)
+    path = sqlite_path(url)
+    created = False
+    if path is not None:
+        state = check_sqlite_file(path)
+        if state == "missing":
+            if not create:
+                raise StoreOpenError("missing", str(path))
+            try:
+                create_store_file(path)
+            except OSError as exc:
+                raise StoreOpenError("cannot_create", str(path), str(exc)) from exc
+            created = True
+        elif state == "empty":
+            raise StoreOpenError("not_huddle", str(path))
+        elif _on_network_fs(path):
+            raise StoreOpenError("network_fs", str(path))
+    engine = make_engine(url)
+    try:
+        revision = _read_revision(engine, path)
+    except StoreOpenError:
+        engine.dispose()
+        raise
+    upgraded = False
+    if revision != SCHEMA_HEAD:
+        from db.migrate import is_known_revision, upgrade_to_head
+
+        if revision is not None and not is_known_revision(revision):
+            engine.dispose()
+            raise StoreOpenError("newer_schema", str(path or url), revision)
+        if not upgrade:
+            engine.dispose()
+            raise StoreOpenError("needs_upgrade", str(path or url), revision or "")
+        upgrade_to_head(engine)
+        upgraded = True
+    factory = sessionmaker(engine, expire_on_commit=False)
+    read_factory = sessionmaker(engine.execution_options(huddle_read=True), expire_on_commit=False)
+    return OpenedStore(engine, factory, read_factory, url, path, created, upgraded)
+
+
+def _read_revision(engine: Engine, path: Path | None) -> str | None:
+    try:
+        if path is not None:
+            # Integrity at a glance before anything else touches the file.
+            with engine.execution_options(huddle_read=True).connect() as conn:
+                conn.exec_driver_sql("PRAGMA schema_version").scalar()
+        return schema_revision(engine)
+    except StoreOpenError:
+        raise
+    except Exception as exc:  # sqlite3.DatabaseError: file is not a database / malformed
+        raise StoreOpenError("corrupt", str(path or engine.url), str(exc).splitlines()[0]) from exc

@@ -1,0 +1,65 @@
+"""The one clock every rule and service reads time through.
+
+All datetimes are timezone-aware UTC.  The local zone (for meeting days and for
+"before 12:00" rules) is a setting, applied where a rule needs local time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+UTC = timezone.utc
+DEFAULT_TZ = "Europe/Stockholm"
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class FakeClock:
+    """A clock tests move by hand.  Thread-safe, because workers read it."""
+
+    current: datetime = field(default_factory=lambda: datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self.current
+
+    def advance(self, seconds: float = 0.0, **kwargs: float) -> datetime:
+        with self._lock:
+            self.current = self.current + timedelta(seconds=seconds, **kwargs)
+            return self.current
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        with self._lock:
+            self.current = when.astimezone(UTC)
+
+
+def to_utc(when: datetime) -> datetime:
+    """SQLite gives back naive datetimes: they are UTC by convention."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def local_date(when: datetime, tz: str = DEFAULT_TZ) -> date:
+    return to_utc(when).astimezone(ZoneInfo(tz)).date()
+
+
+def local_time(when: datetime, tz: str = DEFAULT_TZ) -> datetime:
+    return to_utc(when).astimezone(ZoneInfo(tz))

@@ -1,0 +1,80 @@
+"""The one message catalogue: every text a user reads, in Swedish and English.
+
+Messages live in ``huddle/messages/<area>.py`` as ``MESSAGES = {key: {"en": ..., "sv": ...}}``
+so that each area keeps its own texts; this module merges them once, on first use.
+A key missing in one language falls back to English, then to the key itself
+(a test asserts that no key is missing).
+"""
+
+from __future__ import annotations
+
+import importlib
+import locale
+import os
+import pkgutil
+from typing import Any
+
+LANGUAGES = ("sv", "en")
+_language: str | None = None
+_catalogue: dict[str, dict[str, str]] | None = None
+
+
+def detect_language(explicit: str | None = None) -> str:
+    """--lang, then HUDDLE_LANG, then the locale; English when nothing says Swedish."""
+    for candidate in (explicit, os.environ.get("HUDDLE_LANG")):
+        if candidate:
+            code = candidate.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "sv" if loc.lower().startswith("sv") else "en"
+
+
+def set_language(lang: str | None) -> str:
+    global _language
+    _language = detect_language(lang)
+    return _language
+
+
+def get_language() -> str:
+    global _language
+    if _language is None:
+        _language = detect_language()
+    return _language
+
+
+def catalogue() -> dict[str, dict[str, str]]:
+    global _catalogue
+    if _catalogue is None:
+        import huddle.messages as pkg
+
+        merged: dict[str, dict[str, str]] = {}
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            module = importlib.import_module(f"huddle.messages.{info.name}")
+            for key, texts in getattr(module, "MESSAGES", {}).items():
+                if key in merged:
+                    raise RuntimeError(f"message key {key!r} defined twice (in {info.name})")
+                merged[key] = texts
+        _catalogue = merged
+    return _catalogue
+
+
+def t(key: str, /, lang: str | None = None, **params: Any) -> str:
+    """The message ``key`` in the current language, formatted with ``params``."""
+    texts = catalogue().get(key)
+    if texts is None:
+        return key
+    text = texts.get(lang or get_language()) or texts.get("en") or key
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text

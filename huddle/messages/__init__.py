@@ -1,0 +1,1 @@
+"""Message catalogue, one module per area; merged by huddle.i18n."""
