@@ -1,0 +1,199 @@
+"""The ``huddle`` command.
+
+Subcommands live in sibling modules and are imported only when invoked, so
+``huddle --help`` and the printing commands import neither Textual nor aiortc.
+Errors a person can act on print one line on stderr and exit non-zero; a
+traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+# command name -> "module:attribute"
+COMMANDS: dict[str, str] = {
+    "init": "huddle.cli.core:init_cmd",
+    "patient": "huddle.cli.core:patient_cmd",
+    "agenda": "huddle.cli.core:agenda_cmd",
+    "import": "huddle.cli.core:import_cmd",
+    "demo": "huddle.cli.core:demo_cmd",
+    "summary": "huddle.cli.meeting:summary_cmd",
+    "stats": "huddle.cli.stats:stats_cmd",
+    "export": "huddle.cli.stats:export_cmd",
+    "room": "huddle.cli.room:room_cmd",
+    "serve": "huddle.cli.app:serve_cmd",
+    "user": "huddle.cli.admin:user_cmd",
+    "audit": "huddle.cli.admin:audit_cmd",
+    "retention": "huddle.cli.admin:retention_cmd",
+    "backup": "huddle.cli.admin:backup_cmd",
+}
+
+HELP = {
+    "init": "Create or upgrade the store.",
+    "patient": "Patients: add one to an agenda.",
+    "agenda": "Show a huddle's agenda.",
+    "import": "Import an agenda from CSV.",
+    "demo": "Make a demo store for Kalmar county, then open the app.",
+    "summary": "Per-case summaries of a huddle, ready to paste into the record.",
+    "stats": "Figures for managers over a period.",
+    "export": "One anonymous row per case over a period.",
+    "room": "Run the video room server.",
+    "serve": "Serve the app in a browser.",
+    "user": "Manage users and roles.",
+    "audit": "Print the access log.",
+    "retention": "Remove identities after the retention period.",
+    "backup": "Copy the store safely while it is in use.",
+}
+
+
+def default_db_path() -> str:
+    from platformdirs import user_data_dir
+
+    return os.path.join(user_data_dir("huddle", appauthor=False), "huddle.db")
+
+
+@dataclass
+class Context:
+    db: str | None
+    lang: str
+    debug: bool
+    user: str | None
+    _store: Any = field(default=None, repr=False)
+
+    @property
+    def target(self) -> str:
+        return self.db or os.environ.get("HUDDLE_DB") or default_db_path()
+
+    def store(self, *, create: bool = False, upgrade: bool = True, clock=None):  # noqa: ANN001, ANN201
+        """The opened store with the acting person resolved (sign-in when the store has users)."""
+        if self._store is None:
+            from huddle.store import Store
+
+            store = Store.open(self.target, create=create, upgrade=upgrade, clock=clock)
+            store = store.with_actor(resolve_actor(store, self.user))
+            self._store = store
+        return self._store
+
+
+def resolve_actor(store, username):  # noqa: ANN001, ANN201
+    """Who is acting.  Replaced by the access module once the store has users."""
+    try:
+        from huddle.services import access
+    except ImportError:
+        return store.actor
+    return access.actor_for_cli(store, username)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            return None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="PATH|URL", help="The store: a file path or a SQLAlchemy URL (env HUDDLE_DB).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), help="Language (env HUDDLE_LANG; default from the locale).")
+@click.option("--user", metavar="NAME", help="Sign in as this user (when the store has users).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="huddle-tui", prog_name="huddle")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, lang: str | None, user: str | None, debug: bool) -> None:
+    """huddle: the daily multiprofessional huddle between region and municipalities.
+
+    Without a subcommand, opens the app on the store.
+    """
+    from huddle.i18n import set_language
+
+    ctx.obj = Context(db=db, lang=set_language(lang), debug=debug, user=user)
+    if ctx.invoked_subcommand is None:
+        from huddle.cli.app import run_app
+
+        run_app(ctx.obj)
+
+
+def _one_line_usage(exc: click.ClickException) -> str:
+    from huddle.i18n import t
+
+    if isinstance(exc, click.NoSuchOption):
+        return t("cli.no_such_option", name=exc.option_name)
+    if isinstance(exc, click.MissingParameter):
+        param = exc.param
+        name = param.opts[0] if param is not None and getattr(param, "opts", None) else (exc.param_hint or "?")
+        return t("cli.missing", param=name)
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        name = param.opts[0] if param is not None and getattr(param, "opts", None) else (exc.param_hint or "?")
+        return t("cli.bad_value", param=name, detail=exc.message)
+    msg = exc.format_message()
+    if msg.startswith("No such command"):
+        return t("cli.no_such_command", name=msg.split("'")[1] if "'" in msg else msg)
+    return t("cli.usage", detail=msg.rstrip("."))
+
+
+def _fail(message: str, code: int) -> None:
+    from huddle.i18n import t
+
+    sys.stderr.write(f"{t('cli.error_prefix')} {message}\n")
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        result = cli.main(args=argv, prog_name="huddle", standalone_mode=False)
+        if isinstance(result, int) and result:
+            sys.exit(result)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        from huddle.i18n import t
+
+        _fail(t("cli.interrupted"), 130)
+    except click.ClickException as exc:
+        if debug:
+            raise
+        _fail(_one_line_usage(exc), 2)
+    except KeyboardInterrupt:
+        from huddle.i18n import t
+
+        _fail(t("cli.interrupted"), 130)
+    except Exception as exc:  # noqa: BLE001
+        from huddle.errors import HuddleError
+
+        if debug:
+            raise
+        if isinstance(exc, HuddleError):
+            _fail(str(exc), exc.exit_code)
+        _fail(_unexpected(exc), 1)
+
+
+def _unexpected(exc: Exception) -> str:
+    from huddle.i18n import t
+
+    name = type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    if name == "OperationalError" and "locked" in text:
+        return t("store.busy")
+    if name in {"IntegrityError", "OperationalError", "DatabaseError"}:
+        return t("store.error", detail=text[:160])
+    return t("cli.unexpected", detail=f"{name}: {text[:160]}")

@@ -1,0 +1,56 @@
+"""Printing rows as a table (rich), JSON or CSV: one helper for every command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any, Iterable, Sequence
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    fmt: str,
+    *,
+    columns: Sequence[str],
+    headings: Sequence[str] | None = None,
+    title: str | None = None,
+    json_value: Any = None,
+    excel: bool = False,
+) -> None:
+    out = sys.stdout
+    if fmt == "json":
+        json.dump(rows if json_value is None else json_value, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+    elif fmt == "csv":
+        if excel:
+            out.write("\ufeff")
+        writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c), excel) for c in columns])
+    else:
+        table(rows, columns=columns, headings=headings or columns, title=title)
+
+
+def _csv_value(value: Any, excel: bool) -> Any:
+    if isinstance(value, float):
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if excel else text
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def table(rows: Iterable[dict[str, Any]], *, columns: Sequence[str], headings: Sequence[str], title: str | None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left")
+    for h in headings:
+        t.add_column(h, overflow="fold")
+    for row in rows:
+        # What people typed is shown literally, never as Rich markup.
+        t.add_row(*(escape("" if row.get(c) is None else str(row.get(c))) for c in columns))
+    Console(soft_wrap=False).print(t)

@@ -1,0 +1,52 @@
+"""Validation of what a nurse types for a patient: one rule set for the form, the CLI and CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from huddle import pnr as pnr_rules
+from huddle.errors import InputError
+
+MAX_LEN = {"name": 120, "unit": 120, "municipality": 80, "question": 2000}
+REQUIRED = ("pnr", "name", "unit", "municipality")
+
+
+def _clean(value: str | None) -> str:
+    # Control characters (other than newline in a question) never belong in a record.
+    text = (value or "").strip()
+    return "".join(ch for ch in text if ch == "\n" or ch >= " ")
+
+
+def validate_field(field: str, value: str | None, today: date) -> str:
+    """The cleaned value, or InputError naming the field and the reason."""
+    if field == "pnr":
+        if not (value or "").strip():
+            raise InputError("field.required", field=_label(field))
+        return pnr_rules.normalise(value or "", today)
+    text = _clean(value)
+    if field in REQUIRED and not text:
+        raise InputError("field.required", field=_label(field))
+    limit = MAX_LEN.get(field)
+    if limit and len(text) > limit:
+        raise InputError("field.too_long", field=_label(field), max=limit)
+    return text
+
+
+def validate_patient(values: dict[str, str | None], today: date) -> dict[str, str]:
+    return {f: validate_field(f, values.get(f), today) for f in ("pnr", "name", "unit", "municipality", "question")}
+
+
+def _label(field: str) -> str:
+    from huddle.i18n import t
+
+    return t(f"field.{field}")
+
+
+def parse_date(text: str | None, what: str = "--date") -> date | None:
+    """YYYY-MM-DD, or InputError naming what was wrong."""
+    if text is None or text == "":
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InputError("date.bad", value=text, what=what) from exc

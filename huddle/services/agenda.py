@@ -1,0 +1,250 @@
+"""The agenda: putting patients on a huddle, listing, editing, reordering, removing, importing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Case, Huddle, Patient
+from huddle import settings as settings_mod
+from huddle.clock import local_date, to_utc
+from huddle.days import next_meeting_day
+from huddle.dto import CaseRow
+from huddle.errors import ConflictError, InputError
+from huddle.fields import validate_field, validate_patient
+from huddle.store import Store
+from huddle.timing import Interval, case_seconds
+
+
+def today(store: Store) -> date:
+    with store.read() as s:
+        tz = settings_mod.load(s).tz
+    return local_date(store.now(), tz)
+
+
+def default_date(store: Store) -> date:
+    """The next meeting day: today if it is a weekday whose meeting has not finished, else the next weekday."""
+    with store.read() as s:
+        tz = settings_mod.load(s).tz
+        day = next_meeting_day(local_date(store.now(), tz))
+        state = s.scalar(select(Huddle.state).where(Huddle.date == day))
+    if state == "finished":
+        day = next_meeting_day(day, include_today=False)
+    return day
+
+
+def get_or_create_huddle(session: Session, day: date) -> Huddle:
+    huddle = session.scalar(select(Huddle).where(Huddle.date == day))
+    if huddle is None:
+        cfg = settings_mod.load(session)
+        huddle = Huddle(date=day, target_s=cfg.target_s, timebox_s=cfg.timebox_s, planned_start=cfg.meeting_time)
+        session.add(huddle)
+        session.flush()
+    return huddle
+
+
+def find_or_create_patient(store: Store, session: Session, values: dict[str, str]) -> Patient:
+    patient = session.scalar(select(Patient).where(Patient.pnr == values["pnr"]))
+    if patient is None:
+        patient = Patient(
+            pnr=values["pnr"],
+            name=values["name"],
+            unit=values["unit"],
+            municipality=values["municipality"],
+            created_at=store.now_db(),
+        )
+        session.add(patient)
+        session.flush()
+        store.audit(session, "create", "patient.create", patient_id=patient.id)
+    else:
+        # The newest information a nurse gives wins: a patient moves between units.
+        patient.name = values["name"] or patient.name
+        patient.unit = values["unit"] or patient.unit
+        patient.municipality = values["municipality"] or patient.municipality
+    return patient
+
+
+def _next_position(session: Session, huddle_id: int) -> int:
+    return (session.scalar(select(func.max(Case.position)).where(Case.huddle_id == huddle_id)) or 0) + 1
+
+
+def add_patient(
+    store: Store,
+    *,
+    pnr: str,
+    name: str,
+    unit: str,
+    municipality: str,
+    question: str = "",
+    day: date | None = None,
+) -> CaseRow:
+    """Put a patient on a huddle's agenda; the same patient cannot stand twice on one agenda."""
+    store.require("nurse", "facilitator")
+    values = validate_patient(
+        {"pnr": pnr, "name": name, "unit": unit, "municipality": municipality, "question": question},
+        today(store),
+    )
+    day = day or default_date(store)
+    with store.write() as s:
+        case = _add(store, s, values, day)
+        return _row(case, store)
+
+
+def _add(store: Store, s: Session, values: dict[str, str], day: date) -> Case:
+    huddle = get_or_create_huddle(s, day)
+    if huddle.state == "finished":
+        raise InputError("agenda.finished", date=day.isoformat())
+    patient = find_or_create_patient(store, s, values)
+    existing = s.scalar(select(Case).where(Case.huddle_id == huddle.id, Case.patient_id == patient.id))
+    if existing is not None:
+        raise InputError("agenda.duplicate", pnr=values["pnr"], date=day.isoformat(), position=existing.position)
+    case = Case(
+        huddle_id=huddle.id,
+        patient_id=patient.id,
+        position=_next_position(s, huddle.id),
+        question=values["question"],
+        added_by=store.actor.name,
+        added_by_id=store.actor.staff_id,
+        added_at=store.now_db(),
+        state="waiting",
+        unit=values["unit"],
+        municipality=values["municipality"],
+    )
+    s.add(case)
+    s.flush()
+    case.patient = patient
+    case.huddle = huddle
+    store.audit(s, "create", "case.add", patient_id=patient.id, case_id=case.id)
+    return case
+
+
+def import_rows(store: Store, rows: list[dict[str, str]], day: date | None = None) -> list[CaseRow]:
+    """All or nothing: every row goes on the agenda, or (on any refusal) none does."""
+    store.require("nurse", "facilitator")
+    day = day or default_date(store)
+    with store.write() as s:
+        out = []
+        for line, values in enumerate(rows, start=2):
+            try:
+                out.append(_row(_add(store, s, values, day), store))
+            except InputError as exc:
+                raise InputError("csv.row", line=line, reason=str(exc)) from exc
+        return out
+
+
+def import_csv(store: Store, data: bytes, day: date | None = None) -> list[CaseRow]:
+    from huddle.csvimport import decode, parse_agenda_csv
+
+    rows = parse_agenda_csv(decode(data), today(store))
+    return import_rows(store, rows, day)
+
+
+def list_agenda(store: Store, day: date | None = None, *, with_identity: bool = True) -> list[CaseRow]:
+    day = day or default_date(store)
+    store.require("nurse", "facilitator", "admin")
+    with store.read() as s:
+        cases = _cases(s, day)
+        rows = [_row(c, store) for c in cases]
+    if cases and with_identity:
+        with store.write() as s:
+            for c in rows:
+                store.audit(s, "read", "agenda.list", patient_id=c.patient_id, case_id=c.case_id)
+    return rows
+
+
+def _cases(s: Session, day: date) -> list[Case]:
+    from sqlalchemy.orm import selectinload
+
+    return list(
+        s.scalars(
+            select(Case)
+            .join(Huddle)
+            .where(Huddle.date == day)
+            .options(selectinload(Case.patient), selectinload(Case.intervals), selectinload(Case.huddle))
+            .order_by(Case.position)
+        )
+    )
+
+
+def _row(case: Case, store: Store) -> CaseRow:
+    p = case.patient
+    now = store.now()
+    intervals = [
+        Interval(to_utc(iv.started_at), to_utc(iv.stopped_at) if iv.stopped_at else None) for iv in case.intervals
+    ]
+    return CaseRow(
+        case_id=case.id,
+        huddle_date=case.huddle.date,
+        position=case.position,
+        patient_id=case.patient_id,
+        pnr=p.pnr,
+        name=p.name,
+        unit=case.unit or p.unit,
+        municipality=case.municipality or p.municipality,
+        question=case.question or "",
+        state=case.state,
+        added_by=case.added_by,
+        added_at=to_utc(case.added_at),
+        version=case.version,
+        seconds=case_seconds(intervals, now),
+        defer_reason=case.defer_reason,
+        carried=case.carried_from_id is not None,
+    )
+
+
+def _load_case(s: Session, case_id: int, version: int | None) -> Case:
+    case = s.get(Case, case_id)
+    if case is None:
+        raise InputError("case.missing", case_id=case_id)
+    if version is not None and case.version != version:
+        raise ConflictError("case.conflict")
+    return case
+
+
+def edit_question(store: Store, case_id: int, question: str, *, version: int | None = None) -> CaseRow:
+    store.require("nurse", "facilitator")
+    text = validate_field("question", question, today(store))
+    with store.write() as s:
+        case = _load_case(s, case_id, version)
+        case.question = text
+        s.flush()
+        store.audit(s, "update", "case.question", patient_id=case.patient_id, case_id=case.id)
+        return _row(case, store)
+
+
+def move_case(store: Store, case_id: int, offset: int) -> list[CaseRow]:
+    """Move a case up (negative) or down (positive) among its huddle's cases."""
+    store.require("nurse", "facilitator")
+    with store.write() as s:
+        case = _load_case(s, case_id, None)
+        siblings = list(s.scalars(select(Case).where(Case.huddle_id == case.huddle_id).order_by(Case.position)))
+        idx = next(i for i, c in enumerate(siblings) if c.id == case.id)
+        new = max(0, min(len(siblings) - 1, idx + offset))
+        if new != idx:
+            siblings.insert(new, siblings.pop(idx))
+            # Two passes so a unique (huddle, position) index never sees a clash.
+            for i, c in enumerate(siblings, start=1):
+                c.position = -i
+            s.flush()
+            for c in siblings:
+                c.position = -c.position
+            store.audit(s, "update", "case.move", patient_id=case.patient_id, case_id=case.id)
+        day = case.huddle.date
+    return [r for r in list_agenda(store, day, with_identity=False)]
+
+
+def remove_case(store: Store, case_id: int) -> None:
+    """Take a case off the agenda (only while it has not been discussed)."""
+    store.require("nurse", "facilitator")
+    with store.write() as s:
+        case = _load_case(s, case_id, None)
+        if case.state != "waiting" or case.intervals:
+            raise InputError("case.remove_started")
+        store.audit(s, "delete", "case.remove", patient_id=case.patient_id, case_id=case.id)
+        huddle_id, pos = case.huddle_id, case.position
+        s.delete(case)
+        s.flush()
+        for c in s.scalars(select(Case).where(Case.huddle_id == huddle_id, Case.position > pos).order_by(Case.position)):
+            c.position -= 1

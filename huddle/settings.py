@@ -1,0 +1,75 @@
+"""Local settings: kept in the store's ``setting`` table, read as one frozen value."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+
+from huddle.clock import DEFAULT_TZ
+from huddle.readiness import PRESETS, LiabilityRule
+
+DEFAULT_NEEDED_ROLES = ("needs_assessor", "ward_nurse", "physician")
+
+
+@dataclass(frozen=True)
+class Settings:
+    target_s: int = 300
+    timebox_s: int = 5400
+    meeting_time: time = time(9, 0)
+    tz: str = DEFAULT_TZ
+    needed_roles: tuple[str, ...] = DEFAULT_NEEDED_ROLES
+    liability: LiabilityRule = field(default_factory=lambda: PRESETS["national"])
+    retention_days: int = 90
+    # What the video room's banner may show: "initials_unit" | "unit" | "none"
+    banner_policy: str = "initials_unit"
+
+    def to_rows(self) -> dict[str, str]:
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, LiabilityRule):
+                out[f.name] = v.to_json()
+            elif isinstance(v, time):
+                out[f.name] = v.strftime("%H:%M")
+            else:
+                out[f.name] = json.dumps(list(v) if isinstance(v, tuple) else v)
+        return out
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, str]) -> "Settings":
+        s = cls()
+        changes = {}
+        for f in fields(cls):
+            if f.name not in rows:
+                continue
+            raw = rows[f.name]
+            try:
+                if f.name == "liability":
+                    raw_s = raw.strip()
+                    changes[f.name] = PRESETS[raw_s] if raw_s in PRESETS else LiabilityRule.from_json(raw_s)
+                elif f.name == "meeting_time":
+                    changes[f.name] = time.fromisoformat(raw)
+                elif f.name == "needed_roles":
+                    changes[f.name] = tuple(json.loads(raw))
+                else:
+                    changes[f.name] = type(getattr(s, f.name))(json.loads(raw))
+            except Exception:
+                continue  # a broken setting falls back to its default
+        return replace(s, **changes)
+
+
+def load(session) -> Settings:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from db.models import Setting
+
+    rows = {k: v for k, v in session.execute(select(Setting.key, Setting.value))}
+    return Settings.from_rows(rows)
+
+
+def save(session, settings: Settings) -> None:  # noqa: ANN001
+    from db.models import Setting
+
+    for key, value in settings.to_rows().items():
+        session.merge(Setting(key=key, value=value))
