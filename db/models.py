@@ -269,3 +269,48 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CaseStat(Base):
+    """Statistics rollup: one anonymous row per case, kept current by ``huddle.services.rollup``.
+
+    No patient id, name or identity number: the figures a manager reads come
+    only from here (plus the huddle's attendance), so they survive
+    pseudonymisation and never carry identity.
+    """
+
+    __tablename__ = "case_stat"
+    __table_args__ = (Index("ix_case_stat_date", "huddle_date"), Index("ix_case_stat_huddle", "huddle_id"))
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
+    huddle_id: Mapped[int] = mapped_column(ForeignKey("huddle.id", ondelete="CASCADE"))
+    huddle_date: Mapped[date] = mapped_column(Date)
+    week: Mapped[str] = mapped_column(String(8))  # ISO week, e.g. 2026-W48
+    position: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(120))
+    municipality: Mapped[str | None] = mapped_column(String(80))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(10))
+    case_version: Mapped[int] = mapped_column(Integer)
+    target_s: Mapped[int] = mapped_column(Integer)
+    # Whole seconds of closed intervals; NULL when the case was never discussed.
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    deferred: Mapped[bool] = mapped_column(Boolean)
+    carried: Mapped[bool] = mapped_column(Boolean)
+    meeting_s: Mapped[int | None] = mapped_column(Integer)
+    huddle_held: Mapped[bool] = mapped_column(Boolean)
+    readiness: Mapped[str | None] = mapped_column(String(12))
+    ready_days: Mapped[int | None] = mapped_column(Integer)
+    liable_days: Mapped[int | None] = mapped_column(Integer)
+    sip_due: Mapped[bool] = mapped_column(Boolean)
+    sip_met: Mapped[bool] = mapped_column(Boolean)
+    decisions: Mapped[int] = mapped_column(Integer)
+    home_visits: Mapped[int] = mapped_column(Integer)
+    blockers: Mapped[int] = mapped_column(Integer)
+    blocker_owner: Mapped[str | None] = mapped_column(String(400))
+    day_mark: Mapped[str | None] = mapped_column(String(5))
+
+
+# Look-ups the statistics rollup makes per case (kept here, beside the tables they serve).
+Index("ix_readiness_case", Readiness.case_id)
+Index("ix_blocker_case", Blocker.case_id)
