@@ -20,7 +20,9 @@ from datetime import date
 
 from huddle.errors import InputError
 
-_PATTERN = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)$")
+# ASCII digits only ([0-9], not \d, which also matches e.g. Arabic-Indic digits),
+# and \Z rather than $ (which would let a trailing newline through).
+_PATTERN = re.compile(r"^([0-9]{2})?([0-9]{2})([0-9]{2})([0-9]{2})([-+]?)([0-9]{3})([0-9])\Z")
 
 
 @dataclass(frozen=True)
