@@ -6,71 +6,725 @@ most one heartbeat of time.  Every function that changes a case calls
 ``rollup.refresh`` in the same transaction and writes an audit event.
 
 API contract used by the screens (``screens/``), the command line and the video room.
+
+Choices worth knowing:
+
+* The current case is the huddle's one case in state ``active``; ``running``
+  means it has an open interval (not paused).
+* ``load_live`` is the explicit load (opening the screen, changing day): it
+  closes open intervals whose heartbeat is stale (a crash or kill; the case
+  stays active but paused) and logs one "read" audit event for the current
+  patient.  A screen's periodic refresh passes ``recover=False, audit=False``:
+  then nothing is written and nothing logged (the read was logged when the
+  case became current).  Every action that makes another case current logs a
+  "read" event for that patient (its card is shown).
+* ``heartbeat`` writes no audit event and does not refresh the rollup (it runs
+  every second; the interval's time is refreshed at the next real change).
+* Cases not reached when the meeting finishes keep the state ``waiting`` on
+  the finished huddle with ``defer_reason`` = ``"not_reached"`` (a code,
+  translated by ``reason_text``); a new case on the next meeting day points
+  back with ``carried_from_id`` and carries the same reason.
+* Roles: the meeting itself (start, next, pause, back, select, defer, finish,
+  attendance, settings) needs ``facilitator``; what is recorded on a case
+  (decisions, readiness, blockers, day mark) ``facilitator`` or ``nurse``;
+  summaries ``facilitator``, ``nurse`` or ``manager``.
+* Optimistic concurrency: functions that take ``version`` refuse with
+  ConflictError when the case changed since the client read it.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Iterator
 
 from huddle.dto import (
     AttendanceInfo,
     BlockerInfo,
+    CaseRow,
     DecisionInfo,
     FinishResult,
+    HuddleInfo,
     LiveState,
+    PatientCard,
     ReadinessInfo,
 )
+from huddle.errors import ConflictError, InputError
 from huddle.store import Store
 
 DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
 READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
+DAY_COLOURS = ("red", "green")
+ATTENDANCE_SOURCES = ("manual", "room")
+NOT_REACHED = "not_reached"
+MAX_TEXT = 2000
+MAX_SHORT = 120
+STALE_GRACE_S = 5.0
+TARGET_RANGE = (30, 3600)
+TIMEBOX_RANGE = (60, 8 * 3600)
+
+MEETING_ROLES = ("facilitator",)
+RECORD_ROLES = ("facilitator", "nurse")
+SUMMARY_ROLES = ("facilitator", "nurse", "manager")
 
 
-def load_live(store: Store, day: date) -> LiveState:
-    """The huddle of ``day`` (created empty if missing), after recovering stale open intervals."""
-    raise NotImplementedError
+# -- plumbing ------------------------------------------------------------------------
+
+
+@contextmanager
+def _write(store: Store) -> Iterator:
+    """store.write(), with a concurrent change of a case turned into ConflictError."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    try:
+        with store.write() as s:
+            yield s
+    except StaleDataError as exc:
+        raise ConflictError("case.conflict") from exc
+
+
+def _refresh(s, huddle_id: int) -> None:  # noqa: ANN001
+    from huddle.services import rollup
+
+    rollup.refresh(s, huddle_id)
+
+
+def _today(s, store: Store) -> date:  # noqa: ANN001
+    from huddle import settings as settings_mod
+    from huddle.clock import local_date
+
+    return local_date(store.now(), settings_mod.load(s).tz)
+
+
+def _clean(text: str | None, *, field: str, required: bool = True, limit: int = MAX_TEXT) -> str | None:
+    from huddle.fields import _clean as clean_text
+
+    value = clean_text(text)
+    if not value:
+        if required:
+            raise InputError("meeting.required", field=_label(field))
+        return None
+    if len(value) > limit:
+        raise InputError("field.too_long", field=_label(field), max=limit)
+    return value
+
+
+def _label(field: str) -> str:
+    from huddle.i18n import t
+
+    return t(f"meeting.field.{field}")
+
+
+def reason_text(reason: str | None) -> str | None:
+    """A stored defer reason as a person reads it (the "not reached" code is translated)."""
+    from huddle.i18n import t
+
+    if reason == NOT_REACHED:
+        return t("meeting.reason.not_reached")
+    return reason
+
+
+def role_text(role: str | None) -> str:
+    """An attendance role as a person reads it (known roles translated, others as typed)."""
+    from huddle.i18n import t
+
+    if not role:
+        return ""
+    key = f"meeting.role.{role}"
+    text = t(key)
+    return role if text == key else text
+
+
+def _huddle(s, day: date, *, create: bool = True):  # noqa: ANN001, ANN202
+    from sqlalchemy import select
+
+    from db.models import Huddle
+    from huddle.services.agenda import get_or_create_huddle
+
+    if create:
+        return get_or_create_huddle(s, day)
+    return s.scalar(select(Huddle).where(Huddle.date == day))
+
+
+def _cases(s, huddle_id: int) -> list:  # noqa: ANN001
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from db.models import Case
+
+    return list(
+        s.scalars(
+            select(Case)
+            .where(Case.huddle_id == huddle_id)
+            .options(selectinload(Case.patient), selectinload(Case.intervals), selectinload(Case.huddle))
+            .order_by(Case.position)
+        )
+    )
+
+
+def _current(cases: list):  # noqa: ANN202
+    return next((c for c in cases if c.state == "active"), None)
+
+
+def _open_interval(case):  # noqa: ANN001, ANN202
+    return next((iv for iv in case.intervals if iv.stopped_at is None), None)
+
+
+def _start_interval(store: Store, s, case) -> None:  # noqa: ANN001
+    from db.models import CaseInterval
+
+    now = store.now_db()
+    iv = CaseInterval(case_id=case.id, started_at=now, heartbeat_at=now)
+    s.add(iv)
+    case.intervals.append(iv)
+
+
+def _stop_interval(store: Store, case) -> None:  # noqa: ANN001
+    now = store.now_db()
+    for iv in case.intervals:
+        if iv.stopped_at is None:
+            iv.stopped_at = max(now, iv.started_at)
+            iv.heartbeat_at = iv.stopped_at
+
+
+def _activate(store: Store, s, case) -> None:  # noqa: ANN001
+    case.state = "active"
+    _start_interval(store, s, case)
+    store.audit(s, "update", "case.activate", patient_id=case.patient_id, case_id=case.id)
+    store.audit(s, "read", "case.card", patient_id=case.patient_id, case_id=case.id)
+
+
+def _leave(store: Store, s, case) -> None:  # noqa: ANN001
+    """The current case stops being current without being closed: back to waiting, or done if it was."""
+    _stop_interval(store, case)
+    case.state = "done" if case.closed_at is not None else "waiting"
+    store.audit(s, "update", "case.leave", patient_id=case.patient_id, case_id=case.id)
+
+
+def _next_waiting(cases: list, after_position: int | None):  # noqa: ANN202
+    waiting = [c for c in cases if c.state == "waiting"]
+    if after_position is not None:
+        later = [c for c in waiting if c.position > after_position]
+        if later:
+            return later[0]
+    return waiting[0] if waiting else None
+
+
+def _running_huddle(s, day: date):  # noqa: ANN001, ANN202
+    huddle = _huddle(s, day, create=False)
+    if huddle is None or huddle.state != "running":
+        raise InputError(
+            "meeting.finished" if huddle is not None and huddle.state == "finished" else "meeting.not_running",
+            date=day.isoformat(),
+        )
+    return huddle
+
+
+def _check_version(case, version: int | None) -> None:  # noqa: ANN001
+    if version is not None and case.version != version:
+        raise ConflictError("case.conflict")
+
+
+def _intervals(case) -> tuple:  # noqa: ANN001
+    from huddle.clock import to_utc
+    from huddle.timing import Interval
+
+    return tuple(
+        Interval(
+            to_utc(iv.started_at),
+            to_utc(iv.stopped_at) if iv.stopped_at else None,
+            to_utc(iv.heartbeat_at) if iv.heartbeat_at else None,
+        )
+        for iv in case.intervals
+    )
+
+
+def _recover(store: Store, cases: list) -> list:
+    """Close open intervals left by a crash or kill at their last heartbeat; returns the cases touched."""
+    from huddle.timing import Interval, is_stale, recovered_stop
+    from huddle.clock import to_utc
+
+    now = store.now()
+    touched = []
+    for case in cases:
+        for iv in case.intervals:
+            if iv.stopped_at is not None:
+                continue
+            value = Interval(to_utc(iv.started_at), None, to_utc(iv.heartbeat_at) if iv.heartbeat_at else None)
+            if is_stale(value, now, STALE_GRACE_S):
+                stop = recovered_stop(value, now).replace(tzinfo=None)
+                iv.stopped_at = stop
+                iv.heartbeat_at = stop
+                touched.append(case)
+    return touched
+
+
+# -- DTOs ----------------------------------------------------------------------------
+
+
+def _row(case, store: Store) -> CaseRow:  # noqa: ANN001
+    from huddle.clock import to_utc
+    from huddle.timing import case_seconds
+
+    p = case.patient
+    return CaseRow(
+        case_id=case.id,
+        huddle_date=case.huddle.date,
+        position=case.position,
+        patient_id=case.patient_id,
+        pnr=p.pnr,
+        name=p.name,
+        unit=case.unit or p.unit,
+        municipality=case.municipality or p.municipality,
+        question=case.question or "",
+        state=case.state,
+        added_by=case.added_by,
+        added_at=to_utc(case.added_at),
+        version=case.version,
+        seconds=case_seconds(_intervals(case), store.now()),
+        defer_reason=case.defer_reason,
+        carried=case.carried_from_id is not None,
+    )
+
+
+def _huddle_info(huddle, rows: tuple) -> HuddleInfo:  # noqa: ANN001
+    from huddle.clock import to_utc
+
+    return HuddleInfo(
+        huddle_id=huddle.id,
+        date=huddle.date,
+        state=huddle.state,
+        target_s=huddle.target_s,
+        timebox_s=huddle.timebox_s,
+        started_at=to_utc(huddle.started_at) if huddle.started_at else None,
+        finished_at=to_utc(huddle.finished_at) if huddle.finished_at else None,
+        cases=rows,
+    )
+
+
+def _decision_info(d, day: date) -> DecisionInfo:  # noqa: ANN001
+    from huddle.clock import to_utc
+
+    return DecisionInfo(
+        decision_id=d.id,
+        case_id=d.case_id,
+        huddle_date=day,
+        text=d.text,
+        responsible_org=d.responsible_org,
+        responsible_person=d.responsible_person,
+        due_date=d.due_date,
+        kind=d.kind,
+        done=bool(d.done),
+        created_at=to_utc(d.created_at),
+    )
+
+
+def _blocker_info(b) -> BlockerInfo:  # noqa: ANN001
+    from huddle.clock import to_utc
+
+    return BlockerInfo(
+        blocker_id=b.id,
+        what=b.what,
+        owner_org=b.owner_org,
+        opened_at=to_utc(b.opened_at),
+        resolved_at=to_utc(b.resolved_at) if b.resolved_at else None,
+    )
+
+
+def _attendance_info(a) -> AttendanceInfo:  # noqa: ANN001
+    from huddle.clock import to_utc
+
+    return AttendanceInfo(
+        attendance_id=a.id,
+        name=a.name,
+        organisation=a.organisation,
+        role=a.role,
+        source=a.source,
+        joined_at=to_utc(a.joined_at),
+        left_at=to_utc(a.left_at) if a.left_at else None,
+    )
+
+
+def _readiness_info(r, store: Store, s) -> ReadinessInfo:  # noqa: ANN001
+    from huddle import readiness as rules
+    from huddle import settings as settings_mod
+    from huddle.clock import local_date, to_utc
+
+    cfg = settings_mod.load(s)
+    ready_at = to_utc(r.ready_at) if r.ready_at else None
+    info = ReadinessInfo(
+        state=r.state,
+        expected_date=r.expected_date,
+        ready_at=ready_at,
+        discharged_date=r.discharged_date,
+        recorded_at=to_utc(r.recorded_at) if r.recorded_at else None,
+    )
+    if ready_at is not None and r.state in ("ready", "discharged"):
+        end = r.discharged_date if r.state == "discharged" and r.discharged_date else local_date(store.now(), cfg.tz)
+        info = replace(
+            info,
+            ready_days=rules.ready_days(ready_at, end, cfg.tz),
+            liable_days=rules.liable_days(ready_at, end, cfg.liability, cfg.tz),
+            first_liable_day=rules.first_liable_day(ready_at, cfg.liability, cfg.tz),
+            sip_deadline=rules.sip_deadline(ready_at, cfg.tz),
+        )
+    return info
+
+
+def _current_readiness(s, patient_id: int):  # noqa: ANN001, ANN202
+    from sqlalchemy import select
+
+    from db.models import Readiness
+
+    return s.scalar(
+        select(Readiness)
+        .where(Readiness.patient_id == patient_id)
+        .order_by(Readiness.recorded_at.desc(), Readiness.id.desc())
+        .limit(1)
+    )
+
+
+def _card(s, store: Store, case) -> PatientCard:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from db.models import Blocker, Case, DayMark, Decision, Huddle
+
+    day = case.huddle.date
+    rows = s.execute(
+        select(Decision, Huddle.date)
+        .join(Case, Case.id == Decision.case_id)
+        .join(Huddle, Huddle.id == Case.huddle_id)
+        .where(Decision.patient_id == case.patient_id)
+        .order_by(Huddle.date, Decision.created_at, Decision.id)
+    ).all()
+    open_earlier = tuple(_decision_info(d, d_day) for d, d_day in rows if d.case_id != case.id and not d.done and d_day < day)
+    here = tuple(_decision_info(d, d_day) for d, d_day in rows if d.case_id == case.id)
+    blockers = s.scalars(
+        select(Blocker)
+        .where(Blocker.patient_id == case.patient_id, Blocker.resolved_at.is_(None))
+        .order_by(Blocker.opened_at, Blocker.id)
+    ).all()
+    r = _current_readiness(s, case.patient_id)
+    mark = s.scalar(select(DayMark.colour).where(DayMark.case_id == case.id))
+    return PatientCard(
+        case=_row(case, store),
+        admission_date=case.patient.admission_date,
+        care_contact=case.patient.care_contact,
+        open_decisions=open_earlier,
+        decisions=here,
+        readiness=_readiness_info(r, store, s) if r is not None else None,
+        blockers=tuple(_blocker_info(b) for b in blockers),
+        day_mark=mark,
+    )
+
+
+def _live(s, store: Store, huddle, cases: list | None = None) -> LiveState:  # noqa: ANN001
+    from huddle import settings as settings_mod
+
+    if cases is None:
+        cases = _cases(s, huddle.id)
+    rows = tuple(_row(c, store) for c in cases)
+    current = _current(cases)
+    attendance = _attendance(s, huddle.id)
+    needed = settings_mod.load(s).needed_roles
+    present = {a.role for a in attendance if a.left_at is None and a.role}
+    return LiveState(
+        huddle=_huddle_info(huddle, rows),
+        cases=rows,
+        current_case_id=current.id if current is not None else None,
+        running=current is not None and _open_interval(current) is not None,
+        current_intervals=_intervals(current) if current is not None else (),
+        card=_card(s, store, current) if current is not None else None,
+        attendance=attendance,
+        missing_roles=tuple(r for r in needed if r not in present),
+    )
+
+
+def _attendance(s, huddle_id: int) -> tuple[AttendanceInfo, ...]:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from db.models import Attendance
+
+    rows = s.scalars(
+        select(Attendance).where(Attendance.huddle_id == huddle_id).order_by(Attendance.joined_at, Attendance.id)
+    ).all()
+    return tuple(_attendance_info(a) for a in rows)
+
+
+# -- the meeting ----------------------------------------------------------------------
+
+
+def load_live(store: Store, day: date, *, recover: bool = True, audit: bool = True) -> LiveState:
+    """The huddle of ``day`` (created empty if missing), after recovering stale open intervals.
+
+    This is the explicit load (open the screen, change day): it logs one "read"
+    event for the current patient.  For a periodic refresh pass
+    ``recover=False, audit=False``: a read-only transaction that writes nothing.
+    """
+    if not recover and not audit:
+        with store.read() as s:
+            huddle = _huddle(s, day, create=False)
+            if huddle is not None:
+                return _live(s, store, huddle)
+    with _write(store) as s:
+        huddle = _huddle(s, day)
+        cases = _cases(s, huddle.id)
+        if recover:
+            touched = _recover(store, cases)
+            for case in touched:
+                store.audit(s, "update", "case.recover", patient_id=case.patient_id, case_id=case.id)
+            if touched:
+                _refresh(s, huddle.id)
+        current = _current(cases)
+        if audit and current is not None:
+            store.audit(s, "read", "case.card", patient_id=current.patient_id, case_id=current.id)
+        s.flush()
+        return _live(s, store, huddle, cases)
 
 
 def start_meeting(store: Store, day: date) -> LiveState:
     """planned -> running; the first waiting case becomes active with an open interval."""
-    raise NotImplementedError
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        huddle = _huddle(s, day)
+        if huddle.state == "running":
+            raise InputError("meeting.already_running", date=day.isoformat())
+        if huddle.state == "finished":
+            raise InputError("meeting.finished", date=day.isoformat())
+        huddle.state = "running"
+        huddle.started_at = store.now_db()
+        if store.actor.staff_id is not None:
+            huddle.facilitator_id = store.actor.staff_id
+        cases = _cases(s, huddle.id)
+        first = _next_waiting(cases, None)
+        if first is not None:
+            _activate(store, s, first)
+        _refresh(s, huddle.id)
+        s.flush()
+        return _live(s, store, huddle, cases)
 
 
 def next_case(store: Store, day: date) -> LiveState:
     """Close the current case as done and activate the next waiting one (by position)."""
-    raise NotImplementedError
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        huddle = _running_huddle(s, day)
+        cases = _cases(s, huddle.id)
+        current = _current(cases)
+        after = None
+        if current is not None:
+            _stop_interval(store, current)
+            current.state = "done"
+            current.closed_at = store.now_db()
+            after = current.position
+            store.audit(s, "update", "case.done", patient_id=current.patient_id, case_id=current.id)
+        nxt = _next_waiting(cases, after)
+        if nxt is not None:
+            _activate(store, s, nxt)
+        _refresh(s, huddle.id)
+        s.flush()
+        return _live(s, store, huddle, cases)
 
 
 def toggle_pause(store: Store, day: date) -> LiveState:
     """Close the current case's open interval, or open a new one."""
-    raise NotImplementedError
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        huddle = _running_huddle(s, day)
+        cases = _cases(s, huddle.id)
+        current = _current(cases)
+        if current is None:
+            raise InputError("meeting.no_current")
+        if _open_interval(current) is not None:
+            _stop_interval(store, current)
+            store.audit(s, "update", "case.pause", patient_id=current.patient_id, case_id=current.id)
+        else:
+            _start_interval(store, s, current)
+            store.audit(s, "update", "case.resume", patient_id=current.patient_id, case_id=current.id)
+        _refresh(s, huddle.id)
+        s.flush()
+        return _live(s, store, huddle, cases)
 
 
 def back(store: Store, day: date) -> LiveState:
     """Return to the previous case (by position): the current goes back to waiting (or done if
     it had been done before); the previous becomes active with a new interval."""
-    raise NotImplementedError
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        huddle = _running_huddle(s, day)
+        cases = _cases(s, huddle.id)
+        current = _current(cases)
+        limit = current.position if current is not None else None
+        earlier = [c for c in cases if c.state != "deferred" and c is not current and (limit is None or c.position < limit)]
+        if not earlier:
+            raise InputError("meeting.no_previous")
+        if current is not None:
+            _leave(store, s, current)
+        _activate(store, s, earlier[-1])
+        _refresh(s, huddle.id)
+        s.flush()
+        return _live(s, store, huddle, cases)
 
 
-def select_case(store: Store, day: date, case_id: int) -> LiveState:
+def select_case(store: Store, day: date, case_id: int, *, version: int | None = None) -> LiveState:
     """Make any non-deferred case of this huddle the current one."""
-    raise NotImplementedError
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        huddle = _running_huddle(s, day)
+        cases = _cases(s, huddle.id)
+        chosen = next((c for c in cases if c.id == case_id), None)
+        if chosen is None:
+            raise InputError("meeting.not_on_huddle", case_id=case_id, date=day.isoformat())
+        _check_version(chosen, version)
+        if chosen.state == "deferred":
+            raise InputError("meeting.select_deferred")
+        current = _current(cases)
+        if chosen is not current:
+            if current is not None:
+                _leave(store, s, current)
+            _activate(store, s, chosen)
+            _refresh(s, huddle.id)
+            s.flush()
+        return _live(s, store, huddle, cases)
 
 
-def defer_case(store: Store, day: date, reason: str) -> LiveState:
+def defer_case(store: Store, day: date, reason: str, *, version: int | None = None) -> LiveState:
     """The current case becomes deferred with ``reason``; the next waiting case becomes active."""
-    raise NotImplementedError
+    store.require(*MEETING_ROLES)
+    text = _clean(reason, field="reason", limit=500)
+    with _write(store) as s:
+        huddle = _running_huddle(s, day)
+        cases = _cases(s, huddle.id)
+        current = _current(cases)
+        if current is None:
+            raise InputError("meeting.no_current")
+        _check_version(current, version)
+        _stop_interval(store, current)
+        current.state = "deferred"
+        current.defer_reason = text
+        current.closed_at = store.now_db()
+        store.audit(s, "update", "case.defer", patient_id=current.patient_id, case_id=current.id)
+        nxt = _next_waiting(cases, current.position)
+        if nxt is not None:
+            _activate(store, s, nxt)
+        _refresh(s, huddle.id)
+        s.flush()
+        return _live(s, store, huddle, cases)
 
 
 def finish_meeting(store: Store, day: date) -> FinishResult:
     """running -> finished.  Cases not reached move to the next meeting day with the reason
-    "not reached"; deferred ones move with their reason; both keep their history (carried_from_id)."""
-    raise NotImplementedError
+    "not reached"; deferred ones move with their reason; both keep their history (carried_from_id).
+
+    A patient already on the next agenda is not added twice: that case is linked
+    (carried_from_id, reason) when it has no earlier link.  ``carried`` lists the
+    cases on the next huddle that came from this one, new or linked.
+    """
+    from sqlalchemy import select
+
+    from db.models import Case
+    from huddle.days import next_meeting_day
+    from huddle.services.agenda import _next_position
+
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        huddle = _running_huddle(s, day)
+        cases = _cases(s, huddle.id)
+        now = store.now_db()
+        next_day = next_meeting_day(day, include_today=False)
+        target = _huddle(s, next_day)
+        while target.state == "finished":
+            next_day = next_meeting_day(next_day, include_today=False)
+            target = _huddle(s, next_day)
+        moved = []
+        for case in cases:
+            if case.state in ("waiting", "active"):
+                _stop_interval(store, case)
+                case.state = "waiting"
+                case.defer_reason = NOT_REACHED
+                case.closed_at = now
+                store.audit(s, "update", "case.not_reached", patient_id=case.patient_id, case_id=case.id)
+                moved.append(case)
+            elif case.state == "deferred":
+                moved.append(case)
+        huddle.state = "finished"
+        huddle.finished_at = now
+        carried = []
+        for old in moved:
+            existing = s.scalar(select(Case).where(Case.huddle_id == target.id, Case.patient_id == old.patient_id))
+            if existing is not None:
+                if existing.carried_from_id is None:
+                    existing.carried_from_id = old.id
+                    existing.defer_reason = existing.defer_reason or old.defer_reason
+                    store.audit(s, "update", "case.carry_link", patient_id=old.patient_id, case_id=existing.id)
+                if existing.carried_from_id == old.id:
+                    carried.append(existing)
+                continue
+            new = Case(
+                huddle_id=target.id,
+                patient_id=old.patient_id,
+                position=_next_position(s, target.id),
+                question=old.question,
+                added_by=store.actor.name,
+                added_by_id=store.actor.staff_id,
+                added_at=now,
+                state="waiting",
+                defer_reason=old.defer_reason,
+                carried_from_id=old.id,
+                unit=old.unit,
+                municipality=old.municipality,
+            )
+            s.add(new)
+            s.flush()
+            store.audit(s, "create", "case.carry", patient_id=old.patient_id, case_id=new.id)
+            carried.append(new)
+        _refresh(s, huddle.id)
+        _refresh(s, target.id)
+        s.flush()
+        rows = []
+        for c in carried:
+            s.refresh(c)
+            rows.append(_row(c, store))
+        return FinishResult(huddle_date=day, next_date=next_day, carried=tuple(rows))
 
 
-def heartbeat(store: Store, day: date) -> None:
-    """Stamp the open interval of the running case with now (called about once a second)."""
-    raise NotImplementedError
+def heartbeat(store: Store, day: date) -> bool:
+    """Stamp the open interval of the running case with now (called about once a second).
+
+    One UPDATE, no audit event (see the module notes).  True while a case of
+    ``day`` is running, False when there is nothing to stamp (paused, or closed
+    elsewhere)."""
+    from sqlalchemy import select, update
+
+    from db.models import Case, CaseInterval, Huddle
+
+    active = (
+        select(Case.id)
+        .join(Huddle, Huddle.id == Case.huddle_id)
+        .where(Huddle.date == day, Huddle.state == "running", Case.state == "active")
+    )
+    with store.write() as s:
+        result = s.execute(
+            update(CaseInterval)
+            .where(CaseInterval.stopped_at.is_(None), CaseInterval.case_id.in_(active))
+            .values(heartbeat_at=store.now_db())
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)
+
+
+# -- what is recorded on a case -------------------------------------------------------------
+
+
+def _record_case(s, case_id: int, version: int | None):  # noqa: ANN001, ANN202
+    from db.models import Case
+
+    case = s.get(Case, case_id)
+    if case is None:
+        raise InputError("case.missing", case_id=case_id)
+    _check_version(case, version)
+    return case
 
 
 def add_decision(
@@ -82,12 +736,56 @@ def add_decision(
     responsible_person: str | None = None,
     due_date: date | None = None,
     kind: str = "other",
+    version: int | None = None,
 ) -> DecisionInfo:
-    raise NotImplementedError
+    """Record a decision taken on this case (for this patient)."""
+    from db.models import Decision
+
+    store.require(*RECORD_ROLES)
+    body = _clean(text, field="decision")
+    org = _clean(responsible_org, field="responsible_org", required=False, limit=MAX_SHORT)
+    person = _clean(responsible_person, field="responsible_person", required=False, limit=MAX_SHORT)
+    if kind not in DECISION_KINDS:
+        raise InputError("meeting.bad_kind", value=kind, allowed=", ".join(DECISION_KINDS))
+    if due_date is not None and not isinstance(due_date, date):
+        raise InputError("date.bad", what=_label("due_date"), value=str(due_date))
+    with _write(store) as s:
+        case = _record_case(s, case_id, version)
+        if due_date is not None and due_date < min(case.huddle.date, _today(s, store)):
+            raise InputError("meeting.due_past", date=due_date.isoformat())
+        d = Decision(
+            case_id=case.id,
+            patient_id=case.patient_id,
+            text=body,
+            responsible_org=org,
+            responsible_person=person,
+            due_date=due_date,
+            kind=kind,
+            done=False,
+            created_at=store.now_db(),
+            created_by=store.actor.name,
+        )
+        s.add(d)
+        s.flush()
+        store.audit(s, "create", "decision.add", patient_id=case.patient_id, case_id=case.id)
+        _refresh(s, case.huddle_id)
+        return _decision_info(d, case.huddle.date)
 
 
 def set_decision_done(store: Store, decision_id: int, done: bool = True) -> DecisionInfo:
-    raise NotImplementedError
+    from db.models import Case, Decision
+
+    store.require(*RECORD_ROLES)
+    with _write(store) as s:
+        d = s.get(Decision, decision_id)
+        if d is None:
+            raise InputError("meeting.decision_missing", decision_id=decision_id)
+        d.done = bool(done)
+        case = s.get(Case, d.case_id)
+        store.audit(s, "update", "decision.done" if done else "decision.reopen", patient_id=d.patient_id, case_id=d.case_id)
+        _refresh(s, case.huddle_id)
+        s.flush()
+        return _decision_info(d, case.huddle.date)
 
 
 def set_readiness(
@@ -98,21 +796,150 @@ def set_readiness(
     expected_date: date | None = None,
     ready_at: datetime | None = None,
     discharged_date: date | None = None,
+    version: int | None = None,
 ) -> ReadinessInfo:
-    raise NotImplementedError
+    """Record the patient's discharge readiness (a new history row; the newest is current).
+
+    ``ready`` without ``ready_at`` means ready now; ``discharged`` without a date
+    means today, and keeps the ready time recorded before (for ready days).
+    """
+    from db.models import Readiness
+    from huddle import settings as settings_mod
+    from huddle.clock import local_date, to_utc
+
+    store.require(*RECORD_ROLES)
+    if state not in READINESS_STATES:
+        raise InputError("meeting.bad_readiness", value=state, allowed=", ".join(READINESS_STATES))
+    with _write(store) as s:
+        case = _record_case(s, case_id, version)
+        tz = settings_mod.load(s).tz
+        now = store.now()
+        today = local_date(now, tz)
+        previous = _current_readiness(s, case.patient_id)
+        if state != "expected":
+            expected_date = None
+        if state not in ("ready", "discharged"):
+            ready_at = None
+        if state != "discharged":
+            discharged_date = None
+        if state == "expected":
+            if expected_date is None:
+                raise InputError("meeting.expected_missing")
+            if expected_date < today:
+                raise InputError("meeting.expected_past", date=expected_date.isoformat())
+        if state == "ready":
+            ready_at = to_utc(ready_at) if ready_at is not None else now
+        if state == "discharged":
+            discharged_date = discharged_date or today
+            if discharged_date > today:
+                raise InputError("meeting.discharged_future", date=discharged_date.isoformat())
+            if ready_at is None and previous is not None and previous.ready_at is not None:
+                ready_at = previous.ready_at
+            ready_at = to_utc(ready_at) if ready_at is not None else None
+            if ready_at is not None and discharged_date < local_date(ready_at, tz):
+                raise InputError(
+                    "meeting.discharged_before_ready",
+                    date=discharged_date.isoformat(),
+                    ready=local_date(ready_at, tz).isoformat(),
+                )
+        if ready_at is not None and ready_at > now + timedelta(minutes=1):
+            raise InputError("meeting.ready_future")
+        adm = case.patient.admission_date
+        if ready_at is not None and adm is not None and local_date(ready_at, tz) < adm:
+            raise InputError("meeting.ready_before_admission", date=adm.isoformat())
+        r = Readiness(
+            patient_id=case.patient_id,
+            case_id=case.id,
+            state=state,
+            expected_date=expected_date,
+            ready_at=ready_at.replace(tzinfo=None) if ready_at is not None else None,
+            discharged_date=discharged_date,
+            recorded_at=store.now_db(),
+            recorded_by=store.actor.name,
+        )
+        s.add(r)
+        s.flush()
+        store.audit(s, "update", f"readiness.{state}", patient_id=case.patient_id, case_id=case.id)
+        _refresh(s, case.huddle_id)
+        return _readiness_info(r, store, s)
 
 
-def add_blocker(store: Store, case_id: int, *, what: str, owner_org: str) -> BlockerInfo:
-    raise NotImplementedError
+def readiness_history(store: Store, patient_id: int) -> list[ReadinessInfo]:
+    """Every readiness row of a patient, newest first (audited as a read)."""
+    from sqlalchemy import select
+
+    from db.models import Readiness
+
+    store.require(*SUMMARY_ROLES)
+    with _write(store) as s:
+        rows = s.scalars(
+            select(Readiness)
+            .where(Readiness.patient_id == patient_id)
+            .order_by(Readiness.recorded_at.desc(), Readiness.id.desc())
+        ).all()
+        store.audit(s, "read", "readiness.history", patient_id=patient_id)
+        return [_readiness_info(r, store, s) for r in rows]
+
+
+def add_blocker(store: Store, case_id: int, *, what: str, owner_org: str, version: int | None = None) -> BlockerInfo:
+    """What the patient waits for ("väntar på") and which organisation owns it."""
+    from db.models import Blocker
+
+    store.require(*RECORD_ROLES)
+    body = _clean(what, field="blocker")
+    owner = _clean(owner_org, field="owner_org", limit=MAX_SHORT)
+    with _write(store) as s:
+        case = _record_case(s, case_id, version)
+        b = Blocker(patient_id=case.patient_id, case_id=case.id, what=body, owner_org=owner, opened_at=store.now_db())
+        s.add(b)
+        s.flush()
+        store.audit(s, "create", "blocker.add", patient_id=case.patient_id, case_id=case.id)
+        _refresh(s, case.huddle_id)
+        return _blocker_info(b)
 
 
 def resolve_blocker(store: Store, blocker_id: int) -> BlockerInfo:
-    raise NotImplementedError
+    from db.models import Blocker, Case
+
+    store.require(*RECORD_ROLES)
+    with _write(store) as s:
+        b = s.get(Blocker, blocker_id)
+        if b is None:
+            raise InputError("meeting.blocker_missing", blocker_id=blocker_id)
+        if b.resolved_at is None:
+            b.resolved_at = store.now_db()
+            store.audit(s, "update", "blocker.resolve", patient_id=b.patient_id, case_id=b.case_id)
+            case = s.get(Case, b.case_id) if b.case_id else None
+            if case is not None:
+                _refresh(s, case.huddle_id)
+            s.flush()
+        return _blocker_info(b)
 
 
-def mark_day(store: Store, case_id: int, colour: str, note: str | None = None) -> str:
+def mark_day(store: Store, case_id: int, colour: str, note: str | None = None, *, version: int | None = None) -> str:
     """Red or green day for this patient on this huddle (one mark per case, last one wins)."""
-    raise NotImplementedError
+    from sqlalchemy import select
+
+    from db.models import DayMark
+
+    store.require(*RECORD_ROLES)
+    if colour not in DAY_COLOURS:
+        raise InputError("meeting.bad_colour", value=colour)
+    text = _clean(note, field="note", required=False)
+    with _write(store) as s:
+        case = _record_case(s, case_id, version)
+        mark = s.scalar(select(DayMark).where(DayMark.case_id == case.id))
+        if mark is None:
+            mark = DayMark(case_id=case.id, colour=colour, note=text, marked_at=store.now_db())
+            s.add(mark)
+        else:
+            mark.colour, mark.note, mark.marked_at = colour, text, store.now_db()
+        store.audit(s, "update", f"daymark.{colour}", patient_id=case.patient_id, case_id=case.id)
+        _refresh(s, case.huddle_id)
+        return colour
+
+
+# -- attendance and settings ---------------------------------------------------------------
 
 
 def attendance_join(
@@ -125,22 +952,241 @@ def attendance_join(
     source: str = "manual",
     staff_id: int | None = None,
 ) -> AttendanceInfo:
-    raise NotImplementedError
+    """Someone joined; joining again while present returns the same row (room reconnects)."""
+    from sqlalchemy import select
+
+    from db.models import Attendance
+
+    store.require(*MEETING_ROLES)
+    who = _clean(name, field="name", limit=MAX_SHORT)
+    org = _clean(organisation, field="organisation", required=False, limit=MAX_SHORT)
+    rol = _clean(role, field="role", required=False, limit=40)
+    if source not in ATTENDANCE_SOURCES:
+        raise InputError("meeting.bad_source", value=source)
+    with _write(store) as s:
+        huddle = _huddle(s, day)
+        present = s.scalars(
+            select(Attendance).where(Attendance.huddle_id == huddle.id, Attendance.left_at.is_(None))
+        ).all()
+        for a in present:
+            same_person = (staff_id is not None and a.staff_id == staff_id) or (
+                a.name == who and a.organisation == org
+            )
+            if same_person and a.role == rol and a.source == source:
+                return _attendance_info(a)
+        a = Attendance(
+            huddle_id=huddle.id,
+            staff_id=staff_id,
+            name=who,
+            organisation=org,
+            role=rol,
+            source=source,
+            joined_at=store.now_db(),
+        )
+        s.add(a)
+        s.flush()
+        store.audit(s, "create", "attendance.join", case_id=None)
+        _refresh(s, huddle.id)
+        return _attendance_info(a)
 
 
 def attendance_leave(store: Store, attendance_id: int) -> AttendanceInfo:
-    raise NotImplementedError
+    from db.models import Attendance
+
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        a = s.get(Attendance, attendance_id)
+        if a is None:
+            raise InputError("meeting.attendance_missing", attendance_id=attendance_id)
+        if a.left_at is None:
+            a.left_at = store.now_db()
+            store.audit(s, "update", "attendance.leave")
+            _refresh(s, a.huddle_id)
+            s.flush()
+        return _attendance_info(a)
 
 
 def update_huddle_settings(store: Store, day: date, *, target_s: int | None = None, timebox_s: int | None = None) -> None:
-    raise NotImplementedError
+    store.require(*MEETING_ROLES)
+    for value, (lo, hi), key in ((target_s, TARGET_RANGE, "target"), (timebox_s, TIMEBOX_RANGE, "timebox")):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi):
+            raise InputError(f"meeting.bad_{key}", value=value, min=lo, max=hi)
+    with _write(store) as s:
+        huddle = _huddle(s, day)
+        if target_s is not None:
+            huddle.target_s = target_s
+        if timebox_s is not None:
+            huddle.timebox_s = timebox_s
+        store.audit(s, "update", "huddle.settings")
+        _refresh(s, huddle.id)
+
+
+# -- summaries ----------------------------------------------------------------------------
+
+
+def _summary_data(s, store: Store, case) -> dict:  # noqa: ANN001
+    from huddle.timing import case_seconds
+
+    card = _card(s, store, case)
+    row = card.case
+    seconds = case_seconds(_intervals(case), store.now())
+    return {
+        "case_id": case.id,
+        "huddle_date": case.huddle.date.isoformat(),
+        "position": case.position,
+        "pnr": row.pnr,
+        "name": row.name,
+        "unit": row.unit,
+        "municipality": row.municipality,
+        "question": row.question,
+        "state": case.state,
+        "defer_reason": case.defer_reason,
+        "carried": row.carried,
+        "seconds": round(seconds),
+        "target_s": case.huddle.target_s,
+        "decisions": [_decision_json(d) for d in card.decisions],
+        "open_decisions": [_decision_json(d) for d in card.open_decisions],
+        "readiness": _readiness_json(card.readiness),
+        "blockers": [{"what": b.what, "owner_org": b.owner_org, "opened_at": b.opened_at.isoformat()} for b in card.blockers],
+        "day_mark": card.day_mark,
+        "day_mark_note": _day_note(s, case.id),
+    }
+
+
+def _day_note(s, case_id: int) -> str | None:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from db.models import DayMark
+
+    return s.scalar(select(DayMark.note).where(DayMark.case_id == case_id))
+
+
+def _decision_json(d: DecisionInfo) -> dict:
+    return {
+        "text": d.text,
+        "kind": d.kind,
+        "responsible_org": d.responsible_org,
+        "responsible_person": d.responsible_person,
+        "due_date": d.due_date.isoformat() if d.due_date else None,
+        "done": d.done,
+        "huddle_date": d.huddle_date.isoformat(),
+    }
+
+
+def _readiness_json(r: ReadinessInfo | None) -> dict | None:
+    if r is None:
+        return None
+    return {
+        "state": r.state,
+        "expected_date": r.expected_date.isoformat() if r.expected_date else None,
+        "ready_at": r.ready_at.isoformat() if r.ready_at else None,
+        "discharged_date": r.discharged_date.isoformat() if r.discharged_date else None,
+        "ready_days": r.ready_days,
+        "liable_days": r.liable_days,
+        "first_liable_day": r.first_liable_day.isoformat() if r.first_liable_day else None,
+        "sip_deadline": r.sip_deadline.isoformat() if r.sip_deadline else None,
+    }
+
+
+def _summary_text(data: dict, tz: str) -> str:
+    from huddle.clock import local_time
+    from huddle.i18n import t
+    from huddle.timing import format_seconds
+
+    def decision_line(d: dict) -> str:
+        who = ", ".join(x for x in (d["responsible_org"], d["responsible_person"]) if x) or t("meeting.sum.nobody")
+        parts = [f"- {d['text']} ({t('meeting.kind.' + d['kind'])})", t("meeting.sum.responsible", who=who)]
+        if d["due_date"]:
+            parts.append(t("meeting.sum.due", date=d["due_date"]))
+        if d["done"]:
+            parts.append(t("meeting.sum.done"))
+        return "; ".join(parts)
+
+    lines = [
+        t("meeting.sum.head", date=data["huddle_date"]),
+        t("meeting.sum.patient", name=data["name"] or "-", pnr=data["pnr"] or "-"),
+    ]
+    place = ", ".join(x for x in (data["unit"], data["municipality"]) if x)
+    if place:
+        lines.append(t("meeting.sum.place", place=place))
+    lines.append(t("meeting.sum.question", question=data["question"] or "-"))
+    state = t("state." + data["state"])
+    if data["defer_reason"]:
+        state = f"{state} ({reason_text(data['defer_reason'])})"
+    lines.append(t("meeting.sum.state", state=state))
+    if data["decisions"]:
+        lines.append(t("meeting.sum.decisions"))
+        lines.extend(decision_line(d) for d in data["decisions"])
+    else:
+        lines.append(t("meeting.sum.no_decisions"))
+    if data["open_decisions"]:
+        lines.append(t("meeting.sum.open_decisions"))
+        lines.extend(f"{decision_line(d)} [{d['huddle_date']}]" for d in data["open_decisions"])
+    r = data["readiness"]
+    if r is None:
+        lines.append(t("meeting.sum.readiness", text=t("meeting.sum.readiness_unknown")))
+    else:
+        text = t("meeting.readiness." + r["state"])
+        if r["state"] == "expected" and r["expected_date"]:
+            text += " " + t("meeting.sum.expected", date=r["expected_date"])
+        if r["ready_at"]:
+            when = local_time(datetime.fromisoformat(r["ready_at"]), tz).strftime("%Y-%m-%d %H:%M")
+            text += " " + t("meeting.sum.ready_since", when=when)
+        if r["state"] == "discharged" and r["discharged_date"]:
+            text += " " + t("meeting.sum.discharged", date=r["discharged_date"])
+        if r["ready_days"] is not None:
+            text += "; " + t(
+                "meeting.sum.ready_days",
+                days=r["ready_days"],
+                liable=r["liable_days"],
+                first=r["first_liable_day"],
+                sip=r["sip_deadline"],
+            )
+        lines.append(t("meeting.sum.readiness", text=text))
+    if data["blockers"]:
+        lines.append(t("meeting.sum.blockers"))
+        lines.extend(f"- {b['what']} ({t('meeting.sum.owner', owner=b['owner_org'])})" for b in data["blockers"])
+    else:
+        lines.append(t("meeting.sum.no_blockers"))
+    if data["day_mark"]:
+        mark = t("meeting.day." + data["day_mark"])
+        if data["day_mark_note"]:
+            mark += f" ({data['day_mark_note']})"
+    else:
+        mark = t("meeting.day.none")
+    lines.append(t("meeting.sum.day", mark=mark))
+    lines.append(
+        t("meeting.sum.time", used=format_seconds(data["seconds"]), target=format_seconds(data["target_s"]))
+    )
+    return "\n".join(lines)
 
 
 def case_summary(store: Store, case_id: int) -> str:
     """Plain text, in the current language, ready to paste into the record system."""
-    raise NotImplementedError
+    from huddle import settings as settings_mod
+
+    store.require(*SUMMARY_ROLES)
+    with _write(store) as s:
+        case = _record_case(s, case_id, None)
+        data = _summary_data(s, store, case)
+        store.audit(s, "export", "case.summary", patient_id=case.patient_id, case_id=case.id)
+        return _summary_text(data, settings_mod.load(s).tz)
 
 
 def huddle_summaries(store: Store, day: date) -> list[dict]:
     """One dict per case (for --format json) with a "text" key holding case_summary's text."""
-    raise NotImplementedError
+    from huddle import settings as settings_mod
+
+    store.require(*SUMMARY_ROLES)
+    with _write(store) as s:
+        huddle = _huddle(s, day, create=False)
+        if huddle is None:
+            return []
+        tz = settings_mod.load(s).tz
+        out = []
+        for case in _cases(s, huddle.id):
+            data = _summary_data(s, store, case)
+            data["text"] = _summary_text(data, tz)
+            store.audit(s, "export", "case.summary", patient_id=case.patient_id, case_id=case.id)
+            out.append(data)
+        return out
