@@ -39,3 +39,21 @@ def upgrade_to_head(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        install_audit_guards(conn)
+
+
+# The access log is append-only: the store itself refuses to change or delete an event.
+AUDIT_GUARDS = (
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+)
+
+
+def install_audit_guards(conn) -> None:  # noqa: ANN001
+    """Triggers (SQLite) that make audit_event append-only; kept out of the regenerated migration 0001."""
+    if conn.dialect.name != "sqlite":
+        return
+    for ddl in AUDIT_GUARDS:
+        conn.exec_driver_sql(ddl)

@@ -1,0 +1,323 @@
+"""Users, roles and sign-in.
+
+A store without users runs in single-user mode: the local account acts with
+every role (``Actor.local()``).  Once the first user exists (it must be an
+admin), every command line call and the app need a user name and password.
+Passwords are hashed with argon2id (argon2-cffi, the reference binding of the
+Password Hashing Competition winner; hand-rolled hashing is not an option).
+
+Roles are checked here and in every service with ``store.require``:
+nurse prepares agendas; facilitator runs meetings and records decisions;
+manager sees statistics and exports, never identities; admin manages users,
+retention and the audit log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select
+
+from db.models import Organisation, Staff
+from huddle.errors import AccessDenied, InputError
+from huddle.store import ALL_ROLES, Actor, Store
+
+ROLES = ("nurse", "facilitator", "manager", "admin")
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,60}$")
+# A hash of a random password, verified against when the user is unknown, so
+# that "unknown user" and "wrong password" take the same time.
+_DUMMY_HASH: str | None = None
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    staff_id: int
+    username: str
+    name: str
+    organisation: str | None
+    profession: str | None
+    roles: tuple[str, ...]
+    active: bool
+
+    def to_json(self) -> dict:
+        return {
+            "username": self.username,
+            "name": self.name,
+            "organisation": self.organisation,
+            "profession": self.profession,
+            "roles": ",".join(self.roles),
+            "active": self.active,
+        }
+
+
+def _hasher():  # noqa: ANN202
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _verify(hash_: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+    try:
+        return _hasher().verify(hash_, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(os.urandom(16).hex())
+    return _DUMMY_HASH
+
+
+def parse_roles(values) -> tuple[str, ...]:  # noqa: ANN001
+    """Roles from ``("nurse", "admin")`` or ``"nurse,admin"``; InputError for an unknown one."""
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for value in values:
+        for part in str(value).split(","):
+            role = part.strip().lower()
+            if not role:
+                continue
+            if role not in ROLES:
+                raise InputError("access.role_bad", value=part.strip())
+            if role not in out:
+                out.append(role)
+    if not out:
+        raise InputError("access.no_roles")
+    return tuple(r for r in ROLES if r in out)
+
+
+def _roles_of(staff: Staff) -> frozenset[str]:
+    return frozenset(r for r in (staff.roles or "").split(",") if r in ALL_ROLES)
+
+
+def has_users(store: Store) -> bool:
+    """True once any user with a user name exists (disabled ones count: disabling everyone never opens the store)."""
+    with store.read() as s:
+        return bool(s.scalar(select(exists().where(Staff.username.is_not(None)))))
+
+
+def _actor(staff: Staff) -> Actor:
+    return Actor(
+        name=staff.name,
+        staff_id=staff.id,
+        organisation=staff.organisation.name if staff.organisation else None,
+        roles=_roles_of(staff),
+        single_user=False,
+    )
+
+
+def authenticate(store: Store, username: str, password: str) -> Actor:
+    """The actor for a user name and password; AccessDenied (one line) otherwise.
+
+    Sign-ins and refused sign-ins go to the access log (without a patient).
+    """
+    username = (username or "").strip()
+    with store.read() as s:
+        staff = s.scalar(select(Staff).where(Staff.username == username)) if username else None
+        hash_ = staff.password_hash if staff is not None else None
+        if staff is not None:
+            actor = _actor(staff)
+            disabled = bool(staff.disabled)
+    ok = _verify(hash_ or _dummy_hash(), password or "") and hash_ is not None
+    if not ok:
+        _log_sign_in(store, None, f"sign_in.refused {username[:60]}")
+        raise AccessDenied("access.bad_login")
+    if disabled:
+        _log_sign_in(store, actor, "sign_in.disabled")
+        raise AccessDenied("access.disabled", username=username)
+    _log_sign_in(store, actor, "sign_in")
+    _maybe_rehash(store, actor.staff_id, hash_, password)
+    return actor
+
+
+def _log_sign_in(store: Store, actor: Actor | None, what: str) -> None:
+    who = store.with_actor(actor or Actor(name="?", single_user=False, roles=frozenset()))
+    with who.write() as s:
+        who.audit(s, "sign_in", what)
+
+
+def _maybe_rehash(store: Store, staff_id: int | None, hash_: str, password: str) -> None:
+    if staff_id is None or not _hasher().check_needs_rehash(hash_):
+        return
+    with store.write() as s:
+        staff = s.get(Staff, staff_id)
+        if staff is not None:
+            staff.password_hash = hash_password(password)
+
+
+def actor_for_cli(store: Store, username: str | None) -> Actor:
+    """Who runs this command: the local all-roles actor without users, else a signed-in user.
+
+    The password comes from ``HUDDLE_PASSWORD`` or a hidden prompt; a wrong one
+    is a one-line error (AccessDenied, exit 3).
+    """
+    import click
+
+    if not has_users(store):
+        if username:
+            click.echo(_t("access.user_ignored"), err=True)
+        return store.actor if store.actor.single_user else Actor.local()
+    username = username or os.environ.get("HUDDLE_USER")
+    if not username:
+        raise AccessDenied("access.need_user")
+    password = os.environ.get("HUDDLE_PASSWORD")
+    if password is None:
+        password = click.prompt(_t("access.password_prompt", username=username), hide_input=True, err=True)
+    return authenticate(store, username, password)
+
+
+def _t(key: str, **params) -> str:  # noqa: ANN003
+    from huddle.i18n import t
+
+    return t(key, **params)
+
+
+# -- managing users (admin) ---------------------------------------------------------
+
+
+def _check_username(username: str) -> str:
+    username = (username or "").strip()
+    if not _USERNAME.match(username):
+        raise InputError("access.username_bad", value=username[:80])
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise InputError("access.password_short", min=MIN_PASSWORD)
+    return password
+
+
+def _clean(field: str, value: str | None, limit: int, required: bool = False) -> str | None:
+    text = "".join(ch for ch in (value or "").strip() if ch >= " ")
+    if required and not text:
+        raise InputError("field.required", field=field)
+    if len(text) > limit:
+        raise InputError("field.too_long", field=field, max=limit)
+    return text or None
+
+
+def add_user(
+    store: Store,
+    *,
+    username: str,
+    name: str,
+    password: str,
+    roles,  # noqa: ANN001
+    organisation: str | None = None,
+    profession: str | None = None,
+) -> UserInfo:
+    """Add a user (admin only).  The first user of a store must be an admin."""
+    store.require("admin")
+    username = _check_username(username)
+    role_tuple = parse_roles(roles)
+    name_ = _clean("name", name, 120, required=True)
+    org_name = _clean("organisation", organisation, 120)
+    prof = _clean("profession", profession, 80)
+    check_password(password)
+    hash_ = hash_password(password)
+    with store.write() as s:
+        first = not s.scalar(select(exists().where(Staff.username.is_not(None))))
+        if first and "admin" not in role_tuple:
+            raise InputError("access.first_admin")
+        if s.scalar(select(exists().where(func.lower(Staff.username) == username.lower()))):
+            raise InputError("access.username_taken", username=username)
+        org = None
+        if org_name:
+            org = s.scalar(select(Organisation).where(Organisation.name == org_name))
+            if org is None:
+                org = Organisation(name=org_name)
+                s.add(org)
+        staff = Staff(
+            name=name_,
+            username=username,
+            profession=prof,
+            organisation=org,
+            roles=",".join(role_tuple),
+            password_hash=hash_,
+            disabled=False,
+            created_at=store.now_db(),
+        )
+        s.add(staff)
+        s.flush()
+        store.audit(s, "admin", f"user.add {username} roles={','.join(role_tuple)}")
+        return _info(staff)
+
+
+def _info(staff: Staff) -> UserInfo:
+    return UserInfo(
+        staff_id=staff.id,
+        username=staff.username or "",
+        name=staff.name,
+        organisation=staff.organisation.name if staff.organisation else None,
+        profession=staff.profession,
+        roles=tuple(r for r in ROLES if r in _roles_of(staff)),
+        active=not staff.disabled,
+    )
+
+
+def list_users(store: Store) -> list[UserInfo]:
+    store.require("admin")
+    from sqlalchemy.orm import selectinload
+
+    with store.read() as s:
+        rows = s.scalars(
+            select(Staff).where(Staff.username.is_not(None)).options(selectinload(Staff.organisation)).order_by(Staff.username)
+        )
+        return [_info(r) for r in rows]
+
+
+def _get_user(s, username: str) -> Staff:  # noqa: ANN001
+    staff = s.scalar(select(Staff).where(Staff.username == (username or "").strip()))
+    if staff is None:
+        raise InputError("access.unknown_user", username=(username or "")[:60])
+    return staff
+
+
+def set_disabled(store: Store, username: str, disabled: bool = True) -> UserInfo:
+    """Disable (or enable again) a user; the last active admin cannot be disabled."""
+    store.require("admin")
+    with store.write() as s:
+        staff = _get_user(s, username)
+        if disabled and "admin" in _roles_of(staff) and not staff.disabled:
+            active_admins = [
+                st for st in s.scalars(select(Staff).where(Staff.username.is_not(None), Staff.disabled.is_(False)))
+                if "admin" in _roles_of(st)
+            ]
+            if len(active_admins) <= 1:
+                raise InputError("access.last_admin", username=staff.username)
+        staff.disabled = disabled
+        store.audit(s, "admin", f"user.{'disable' if disabled else 'enable'} {staff.username}")
+        return _info(staff)
+
+
+def set_password(store: Store, username: str, password: str) -> UserInfo:
+    """An admin sets anyone's password; a user may change their own."""
+    check_password(password)
+    with store.read() as s:
+        target_id = _get_user(s, username).id
+    if store.actor.staff_id != target_id:
+        store.require("admin")
+    hash_ = hash_password(password)
+    with store.write() as s:
+        staff = s.get(Staff, target_id)
+        staff.password_hash = hash_
+        store.audit(s, "admin", f"user.password {staff.username}")
+        return _info(staff)
+
+
+def system_actor(what: str) -> Actor:
+    """The actor for work huddle does by itself (retention at start)."""
+    return Actor(name=f"huddle ({what})", single_user=True)

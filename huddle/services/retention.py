@@ -1,0 +1,118 @@
+"""Retention: the store keeps identities only as long as they are needed.
+
+A patient whose last case closed more than N days ago (N = the setting
+``retention_days``, or ``huddle retention --days N``) loses identity number,
+name and care contact; a random token in ``Patient.pseudonym`` takes their
+place, and the free-text working notes go (case question, defer reason,
+decision text and responsible person, blocker text, day-mark note).
+
+Only identity and free-text columns are touched: times, states, units,
+municipalities, readiness, decision kinds, blocker owners and day colours
+stay, so every statistic is exactly the same before and after.  No rollup
+refresh is needed because nothing the rollup reads changes.
+
+A case counts as closed when it has ``closed_at`` or its huddle is finished
+(a deferred case lives on as a new case on a later huddle).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.sql import functions
+
+from db.models import Blocker, Case, DayMark, Decision, Huddle, Patient
+from huddle import settings as settings_mod
+from huddle.errors import InputError
+from huddle.store import Store
+
+MAX_DAYS = 36_500
+BATCH = 500
+# Defer reasons huddle writes itself (not free text); kept so deferral statistics by reason stay equal.
+SYSTEM_DEFER_REASONS: frozenset[str] = frozenset({"not reached", "not_reached"})
+
+
+def new_pseudonym() -> str:
+    return "P-" + secrets.token_hex(8)
+
+
+def due_patients(session, cutoff) -> list[int]:  # noqa: ANN001
+    """Patients with an identity whose every case is closed, the last one before ``cutoff`` (naive UTC)."""
+    closed_at = functions.coalesce(Case.closed_at, Huddle.finished_at)
+    open_case = (
+        select(Case.id)
+        .join(Huddle, Case.huddle_id == Huddle.id)
+        .where(Case.patient_id == Patient.id, Case.closed_at.is_(None), Huddle.finished_at.is_(None))
+    )
+    last_closed = (
+        select(func.max(closed_at))
+        .select_from(Case)
+        .join(Huddle, Case.huddle_id == Huddle.id)
+        .where(Case.patient_id == Patient.id)
+        .scalar_subquery()
+    )
+    q = (
+        select(Patient.id)
+        .where(
+            Patient.pseudonymised_at.is_(None),
+            ~exists(open_case),
+            functions.coalesce(last_closed, Patient.created_at) < cutoff,
+        )
+        .order_by(Patient.id)
+    )
+    return list(session.scalars(q))
+
+
+def pseudonymise(store: Store, days: int) -> int:
+    """Pseudonymise every patient due under ``days``; returns how many (admin only)."""
+    store.require("admin")
+    if not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
+        raise InputError("retention.days_bad", min=0, max=MAX_DAYS)
+    cutoff = store.now_db() - timedelta(days=days)
+    done = 0
+    while True:
+        with store.write() as s:
+            ids = due_patients(s, cutoff)[:BATCH]
+            if not ids:
+                return done
+            _scrub(store, s, ids)
+            done += len(ids)
+
+
+def _scrub(store: Store, s, ids: list[int]) -> None:  # noqa: ANN001
+    now = store.now_db()
+    pt, ct, dt, bt, mt = (m.__table__ for m in (Patient, Case, Decision, Blocker, DayMark))
+    for pid in ids:
+        s.execute(
+            update(pt)
+            .where(pt.c.id == pid)
+            .values(pnr=None, name=None, care_contact=None, pseudonym=new_pseudonym(), pseudonymised_at=now)
+        )
+    case_ids = select(ct.c.id).where(ct.c.patient_id.in_(ids))
+    s.execute(update(ct).where(ct.c.patient_id.in_(ids)).values(question=""))
+    s.execute(
+        update(ct)
+        .where(and_(ct.c.patient_id.in_(ids), ct.c.defer_reason.is_not(None), ct.c.defer_reason.not_in(SYSTEM_DEFER_REASONS)))
+        .values(defer_reason=None)
+    )
+    s.execute(update(dt).where(dt.c.patient_id.in_(ids)).values(text="", responsible_person=None))
+    s.execute(update(bt).where(bt.c.patient_id.in_(ids)).values(what=""))
+    s.execute(update(mt).where(mt.c.case_id.in_(case_ids)).values(note=None))
+    for pid in ids:
+        store.audit(s, "update", "retention.pseudonymise", patient_id=pid)
+
+
+def run_retention(store: Store, days: int | None = None) -> int:
+    """Retention as huddle runs it by itself at start (N from the settings); returns how many were pseudonymised.
+
+    Runs as the system, whatever the signed-in person's roles; each patient's
+    pseudonymisation is an event in the access log.
+    """
+    from huddle.services.access import system_actor
+
+    if days is None:
+        with store.read() as s:
+            days = settings_mod.load(s).retention_days
+    return pseudonymise(store.with_actor(system_actor("retention")), days)
