@@ -57,7 +57,8 @@ def find_or_create_patient(store: Store, session: Session, values: dict[str, str
         )
         session.add(patient)
         session.flush()
-        store.audit(session, "create", "patient.create", patient_id=patient.id)
+        # Logged by the caller's one event for the whole change (case.add names the new patient).
+        patient.is_new = True  # type: ignore[attr-defined]
     else:
         # The newest information a nurse gives wins: a patient moves between units.
         patient.name = values["name"] or patient.name
@@ -116,7 +117,8 @@ def _add(store: Store, s: Session, values: dict[str, str], day: date) -> Case:
     s.flush()
     case.patient = patient
     case.huddle = huddle
-    store.audit(s, "create", "case.add", patient_id=patient.id, case_id=case.id)
+    what = "case.add+patient.create" if getattr(patient, "is_new", False) else "case.add"
+    store.audit(s, "create", what, patient_id=patient.id, case_id=case.id)
     return case
 
 
