@@ -50,10 +50,15 @@ class LiabilityRule:
     def from_json(cls, text: str) -> "LiabilityRule":
         try:
             d = json.loads(text)
+            if not isinstance(d, dict):
+                raise TypeError("a rule is a JSON object")
             cutoff = d.get("day0_before")
+            grace = d["grace_days"]
+            if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= 365:
+                raise ValueError("grace_days must be a whole number of days, 0-365")
             return cls(
                 name=str(d.get("name", "custom")),
-                grace_days=int(d["grace_days"]),
+                grace_days=grace,
                 day0_before=time.fromisoformat(cutoff) if cutoff else None,
             )
         except (ValueError, KeyError, TypeError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
+from zoneinfo import ZoneInfo
 
 from huddle.clock import DEFAULT_TZ
 from huddle.readiness import PRESETS, LiabilityRule
@@ -51,9 +52,20 @@ class Settings:
                 elif f.name == "meeting_time":
                     changes[f.name] = time.fromisoformat(raw)
                 elif f.name == "needed_roles":
-                    changes[f.name] = tuple(json.loads(raw))
+                    roles = json.loads(raw)
+                    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+                        raise TypeError(f.name)
+                    changes[f.name] = tuple(roles)
+                elif f.name == "tz":
+                    name = json.loads(raw)
+                    ZoneInfo(name)  # an unknown zone would break every local-time rule later
+                    changes[f.name] = name
                 else:
-                    changes[f.name] = type(getattr(s, f.name))(json.loads(raw))
+                    value = json.loads(raw)
+                    kind = type(getattr(s, f.name))
+                    if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+                        raise ValueError(f.name)  # targets, time boxes and retention are positive
+                    changes[f.name] = kind(value)
             except Exception:
                 continue  # a broken setting falls back to its default
         return replace(s, **changes)

@@ -64,7 +64,10 @@ def timer_state(elapsed_s: float, target_s: float = DEFAULT_TARGET_S) -> TimerSt
         return TimerState.OVER if elapsed_s > 0 else TimerState.WITHIN
     if elapsed_s > target_s:
         return TimerState.OVER
-    if elapsed_s >= WARNING_SHARE * target_s:
+    # 5 * elapsed >= 4 * target, not elapsed >= 0.8 * target: 0.8 * 7 is
+    # 5.6000000000000005 in binary floating point, which would turn the timer
+    # amber one tick late for targets that are not multiples of five.
+    if elapsed_s * 5 >= target_s * 4:
         return TimerState.WARNING
     return TimerState.WITHIN
 
@@ -73,7 +76,7 @@ def timer_state(elapsed_s: float, target_s: float = DEFAULT_TARGET_S) -> TimerSt
 class TimeBox:
     time_left_s: float  # of the meeting's time box; negative once over
     cases_left: int  # the current case (if any) and the waiting ones
-    per_case_s: float  # time left shared over the cases left
+    per_case_s: float  # time left shared over the cases left (0 once the box is spent)
     projected_end: datetime
     planned_end: datetime
 
@@ -99,7 +102,8 @@ def time_box(
     planned_end = started_at + timedelta(seconds=timebox_s)
     left = (planned_end - now).total_seconds()
     cases_left = waiting + (1 if current_elapsed_s is not None else 0)
-    per_case = left / cases_left if cases_left else max(left, 0.0)
+    # Once the box is spent there is nothing left to share: 0, never a negative share.
+    per_case = max(left, 0.0) / cases_left if cases_left else max(left, 0.0)
     current_rest = max(target_s - current_elapsed_s, 0.0) if current_elapsed_s is not None else 0.0
     projected_end = now + timedelta(seconds=current_rest + target_s * waiting)
     return TimeBox(left, cases_left, per_case, projected_end, planned_end)
