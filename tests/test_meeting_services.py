@@ -171,10 +171,12 @@ def test_crash_recovery_closes_the_open_interval_at_its_heartbeat(store, clock):
 def test_running_case_is_not_recovered_while_it_beats(store, clock):
     put_on_agenda(store)
     meeting.start_meeting(store, MONDAY)
-    clock.advance(3)
+    clock.advance(1)
+    assert meeting.heartbeat(store, MONDAY)
+    clock.advance(1.5)
     live = meeting.load_live(store, MONDAY)  # a second window opening: the case is still running
     assert live.running
-    clock.advance(2)
+    clock.advance(2.5)
     assert meeting.heartbeat(store, MONDAY)
     # A periodic refresh writes nothing and does not recover.
     clock.advance(30)
@@ -232,3 +234,22 @@ def test_select_and_back_rules(store, clock):
     assert live.current_case_id == c.case_id
     live = meeting.back(store, MONDAY)  # c had been done before: stays done
     assert states(live) == ["deferred", "active", "done"]
+
+
+@pytest.mark.parametrize("restart_after", [0.5, 1.2, 1.9, 2.5, 4.0, 30.0])
+def test_killed_case_time_is_right_within_two_seconds_however_soon_the_app_restarts(store, clock, restart_after):
+    a, *_ = put_on_agenda(store)
+    meeting.start_meeting(store, MONDAY)
+    for _ in range(40):
+        clock.advance(1)
+        meeting.heartbeat(store, MONDAY)
+    clock.advance(0.7)
+    killed_at = clock.now()  # true time of the case: 40.7 s
+    clock.advance(restart_after)
+    live = meeting.load_live(store, MONDAY)
+    # The restarted app shows the case's time from the stored intervals at once.
+    from huddle.timing import case_seconds
+
+    shown = case_seconds(live.current_intervals, clock.now())
+    assert abs(shown - (killed_at - live.current_intervals[0].start).total_seconds()) <= 2
+    assert live.current_case_id == a.case_id
