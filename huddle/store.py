@@ -111,6 +111,20 @@ class Store:
         if not self.actor.roles & set(roles):
             raise AccessDenied("access.denied", roles=", ".join(roles))
 
+    def audit_many(self, session: Session, action: str, what: str, targets) -> None:  # noqa: ANN001
+        """One event per ``(patient_id, case_id)`` in ``targets``, as a single INSERT (a list read)."""
+        base = {
+            "at": self.now_db(),
+            "actor": self.actor.name,
+            "actor_id": self.actor.staff_id,
+            "actor_org": self.actor.organisation,
+            "action": action,
+            "what": what[:200],
+        }
+        rows = [{**base, "patient_id": p, "case_id": c} for p, c in targets]
+        if rows:
+            session.execute(_audit_insert(), rows)
+
     def audit(
         self,
         session: Session,
@@ -120,18 +134,34 @@ class Store:
         patient_id: int | None = None,
         case_id: int | None = None,
     ) -> None:
-        """Append an access-log event inside the caller's transaction."""
+        """Append an access-log event inside the caller's transaction.
+
+        One prepared Core INSERT run at once on the transaction's connection (no
+        ORM object to track), so the log adds little to every read and change.
+        """
+        session.execute(
+            _audit_insert(),
+            {
+                "at": self.now_db(),
+                "actor": self.actor.name,
+                "actor_id": self.actor.staff_id,
+                "actor_org": self.actor.organisation,
+                "patient_id": patient_id,
+                "case_id": case_id,
+                "action": action,
+                "what": what[:200],
+            },
+        )
+
+
+_AUDIT_INSERT = None
+
+
+def _audit_insert():  # noqa: ANN202
+    """The access log's INSERT, built once (SQLAlchemy then reuses its compiled form)."""
+    global _AUDIT_INSERT
+    if _AUDIT_INSERT is None:
         from db.models import AuditEvent
 
-        session.add(
-            AuditEvent(
-                at=self.now_db(),
-                actor=self.actor.name,
-                actor_id=self.actor.staff_id,
-                actor_org=self.actor.organisation,
-                patient_id=patient_id,
-                case_id=case_id,
-                action=action,
-                what=what[:200],
-            )
-        )
+        _AUDIT_INSERT = AuditEvent.__table__.insert()
+    return _AUDIT_INSERT
