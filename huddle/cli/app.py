@@ -1,0 +1,54 @@
+"""Opening the app: ``huddle`` (no subcommand), ``huddle demo`` and ``huddle serve``.
+
+This module is the composition root that may reach up into ``screens``; it
+imports Textual only inside the functions, so ``huddle --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+import click
+
+from huddle.cli import Context
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def run_app(ctx: Context, *, clock=None) -> None:  # noqa: ANN001
+    """Build the app on the context's store and run it in this terminal.
+
+    The store is opened in the app's first worker, after the first paint, unless
+    the command already opened it.
+    """
+    from screens.app import make_app
+
+    store = ctx._store
+    app = make_app(store=store, store_target=None if store is not None else ctx.target, clock=clock)
+    app.run()
+    if app.store is not None and store is None:
+        app.store.close()
+
+
+def app_command(ctx: Context) -> str:
+    """The command textual-serve runs for each browser session."""
+    parts = [sys.executable, "-m", "huddle", "--db", ctx.target, "--lang", ctx.lang]
+    if ctx.user:
+        parts += ["--user", ctx.user]
+    return shlex.join(parts)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@pass_ctx
+def serve_cmd(ctx: Context, host: str, port: int) -> None:
+    """Serve the app in a browser (textual-serve); each browser gets its own app on the same store."""
+    from textual_serve.server import Server
+
+    from huddle.i18n import t
+
+    click.echo(t("tui.serve.running", host=host, port=port))
+    server = Server(app_command(ctx), host=host, port=port, title="huddle")
+    server.serve()

@@ -1,0 +1,246 @@
+"""The agenda screen: nurses prepare a meeting day's patients before the huddle."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from huddle.days import next_meeting_day, previous_meeting_day
+from huddle.i18n import t
+from screens.commands import translate_bindings
+from screens.widgets import weekday_date
+
+
+class AgendaScreen(Screen):
+    BINDINGS = [
+        Binding("a", "add", "tui.key.add"),
+        Binding("e", "edit", "tui.key.edit"),
+        Binding("x,delete", "remove", "tui.key.remove", key_display="x"),
+        Binding("K,shift+up", "move(-1)", "tui.key.up", key_display="K"),
+        Binding("J,shift+down", "move(1)", "tui.key.down", key_display="J"),
+        Binding("t", "today", "tui.key.today"),
+        Binding("p", "day(-1)", "tui.key.prev_day"),
+        Binding("n", "day(1)", "tui.key.next_day"),
+        Binding("l", "live", "tui.key.live"),
+    ]
+
+    def __init__(self, day: date | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.day = day
+        self.rows: list = []
+        self.huddle_state: str | None = None
+        self._select_after: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(t("tui.loading"), id="agenda-heading")
+        table = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="agenda-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t("col.position"), key="pos")
+        table.add_column(t("col.pnr"), key="pnr")
+        table.add_column(t("col.name"), key="name")
+        table.add_column(t("col.unit"), key="unit")
+        table.add_column(t("col.municipality"), key="municipality")
+        table.add_column(t("col.question"), key="question", width=40)
+        table.add_column(t("tui.col.added_by"), key="added_by")
+        table.add_column(t("col.state"), key="state")
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.day is not None and self.app.start_info is not None:
+            self.reload()
+
+    # -- data --------------------------------------------------------------------------
+    def reload(self, select_case: int | None = None) -> None:
+        if self.day is None:
+            return
+        from screens import backend
+
+        if select_case is not None:
+            self._select_after = select_case
+        self.app.run_store(backend.agenda_view, self.day, on_done=self.show_rows, key="agenda")
+
+    def show_rows(self, result) -> None:  # noqa: ANN001
+        state, rows = result
+        self.huddle_state = state
+        self.rows = rows
+        heading = Text(t("tui.agenda.heading", **weekday_date(self.day)), style="bold")
+        if state:
+            heading.append("   " + t("tui.agenda.state", state=t(f"tui.hstate.{state}")))
+        self.query_one("#agenda-heading", Static).update(heading)
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            table.add_row(
+                Text(str(r.position)),
+                Text(r.pnr or ""),
+                Text(r.name or ""),
+                Text(r.unit or ""),
+                Text(r.municipality or ""),
+                Text(r.question.replace("\n", " ")),
+                Text(r.added_by or ""),
+                Text(t(f"state.{r.state}")),
+                key=str(r.case_id),
+            )
+        status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
+        self.query_one("#agenda-status", Static).update(status)
+        target = self._select_after
+        self._select_after = None
+        if rows:
+            if target is not None:
+                idx = next((i for i, r in enumerate(rows) if r.case_id == target), keep)
+            else:
+                idx = min(keep, len(rows) - 1)
+            table.move_cursor(row=max(idx, 0))
+
+    def current(self):  # noqa: ANN201
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def _need_current(self):  # noqa: ANN202
+        row = self.current()
+        if row is None:
+            self.notify(t("tui.agenda.no_case"), severity="warning")
+        return row
+
+    # -- actions -----------------------------------------------------------------------
+    def action_add(self) -> None:
+        from screens.dialogs import AddPatientDialog
+
+        if self.day is None:
+            return
+        day = self.day
+
+        def save(values, on_saved, on_refused) -> None:  # noqa: ANN001
+            self.app.run_store(_add_patient, values, day, on_done=on_saved, on_error=on_refused)
+
+        def done(row) -> None:  # noqa: ANN001
+            if row is None:
+                return
+            self.notify(Text(t("tui.agenda.added", name=row.name, position=row.position)).plain, markup=False)
+            self.reload(select_case=row.case_id)
+
+        today = self.app.today or day
+        self.app.push_screen(AddPatientDialog(day, today, save), callback=done)
+
+    def action_edit(self) -> None:
+        from screens.dialogs import TextDialog
+
+        row = self._need_current()
+        if row is None:
+            return
+        today = self.app.today or self.day
+
+        def rule(value: str) -> str:
+            from huddle.fields import validate_field
+
+            return validate_field("question", value, today)
+
+        def done(text) -> None:  # noqa: ANN001
+            if text is None:
+                return
+            self.app.run_store(
+                _edit_question, row.case_id, text, row.version, on_done=lambda r: self.reload(select_case=r.case_id)
+            )
+
+        self.app.push_screen(
+            TextDialog(t("tui.form.edit_title", name=row.name or ""), t("tui.form.question"), row.question, rule),
+            callback=done,
+        )
+
+    def action_remove(self) -> None:
+        from screens.dialogs import ConfirmDialog
+
+        row = self._need_current()
+        if row is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def removed(_) -> None:  # noqa: ANN001
+                self.notify(t("tui.agenda.removed", name=row.name or ""), markup=False)
+                self.reload()
+
+            self.app.run_store(_remove_case, row.case_id, on_done=removed)
+
+        question = t("tui.form.confirm_remove", name=row.name or "", pnr=row.pnr or "", date=self.day.isoformat())
+        self.app.push_screen(ConfirmDialog(question), callback=done)
+
+    def action_move(self, offset: int) -> None:
+        row = self._need_current()
+        if row is None:
+            return
+        self.app.run_store(_move_case, row.case_id, offset, on_done=lambda _: self.reload(select_case=row.case_id))
+
+    def action_today(self) -> None:
+        if self.app.today is not None:
+            self.set_day(next_meeting_day(self.app.today))
+
+    def action_day(self, step: int) -> None:
+        if self.day is None:
+            return
+        self.set_day(next_meeting_day(self.day + timedelta(days=1)) if step > 0 else previous_meeting_day(self.day))
+
+    def set_day(self, day: date) -> None:
+        self.day = day
+        self.rows = []
+        self.query_one(DataTable).clear()
+        self.reload()
+
+    def action_live(self) -> None:
+        if self.day is not None:
+            self.app.open_live(self.day)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+
+# -- store calls (run in the app's thread worker) ------------------------------------------
+def _add_patient(store, values: dict, day: date):  # noqa: ANN001, ANN202
+    from huddle.services import agenda
+
+    return agenda.add_patient(
+        store,
+        pnr=values["pnr"],
+        name=values["name"],
+        unit=values["unit"],
+        municipality=values["municipality"],
+        question=values.get("question") or "",
+        day=day,
+    )
+
+
+def _edit_question(store, case_id: int, text: str, version: int):  # noqa: ANN001, ANN202
+    from huddle.services import agenda
+
+    return agenda.edit_question(store, case_id, text, version=version)
+
+
+def _remove_case(store, case_id: int) -> None:  # noqa: ANN001
+    from huddle.services import agenda
+
+    agenda.remove_case(store, case_id)
+
+
+def _move_case(store, case_id: int, offset: int):  # noqa: ANN001, ANN202
+    from huddle.services import agenda
+
+    return agenda.move_case(store, case_id, offset)

@@ -1,0 +1,314 @@
+"""The huddle app: built by ``make_app`` from a store (or its target), a clock and settings.
+
+Nothing is opened at import.  The first screen paints at once with a loading
+line; the store is opened, and every later read and write runs, in thread
+workers that take jobs in the order they were asked for (so "next, next, back"
+pressed quickly happens in that order) and report back on the event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from huddle.i18n import t
+from screens.commands import ScreenCommands, translate_bindings
+
+
+@dataclass
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple
+    kwargs: dict
+    on_done: Callable[[Any], Any] | None
+    on_error: Callable[[Exception], Any] | None
+    key: str | None
+    generation: int
+
+
+class HuddleApp(App[None]):
+    CSS_PATH = "huddle.tcss"
+    TITLE = "huddle"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
+        Binding("question_mark", "help", "tui.key.help", key_display="?"),
+        Binding("ctrl+t", "toggle_dark", "tui.key.theme", key_display="^t"),
+        Binding("o", "settings", "tui.key.settings"),
+        Binding("S", "stats", "tui.key.stats"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        store: Any = None,
+        store_target: str | None = None,
+        clock: Any = None,
+        settings: Any = None,
+        day: date | None = None,
+        start: str | None = None,
+        dark: bool = True,
+    ) -> None:
+        super().__init__()
+        translate_bindings(self)
+        if store is None and store_target is None:
+            raise ValueError("make_app needs a store or a store target")
+        from huddle.clock import SystemClock
+
+        self.store = store
+        self.store_target = store_target
+        self.clock = clock or (store.clock if store is not None else SystemClock())
+        self.settings = settings
+        self.start_day = day
+        self.start_screen = start
+        self.theme = "textual-dark" if dark else "textual-light"
+        self.start_info = None
+        self.today: date | None = None
+        self._jobs: deque[_Job] = deque()
+        self._jobs_lock = threading.Lock()
+        self._draining = False
+        self._generations: dict[str, int] = {}
+        self._closing = False
+
+    # -- bindings (translated at construction time, so they follow --lang) -----------
+    def get_default_screen(self):  # noqa: ANN201
+        from screens.agenda import AgendaScreen
+
+        return AgendaScreen(day=self.start_day)
+
+    def on_mount(self) -> None:
+        self.title = t("tui.title")
+        self.call_after_refresh(self._open)
+
+    def _open(self) -> None:
+        self.run_store(self._first_load, on_done=self._opened, on_error=self._open_failed)
+
+    def _first_load(self, store):  # noqa: ANN001, ANN202
+        from screens import backend
+
+        return backend.start_info(store)
+
+    def _open_failed(self, exc: Exception) -> None:
+        self.notify(str(exc), severity="error", timeout=30)
+
+    def _opened(self, info) -> None:  # noqa: ANN001
+        self.start_info = info
+        self.today = info.today
+        if self.settings is None:
+            self.settings = info.settings
+        if info.has_users:
+            self._sign_in()
+        else:
+            self._show_start()
+
+    def _sign_in(self) -> None:
+        try:
+            from screens.signin import SignInScreen
+        except ImportError:
+            self._show_start()
+            return
+
+        def signed_in(actor) -> None:  # noqa: ANN001
+            if actor is None:
+                self.exit()
+                return
+            self.store = self.store.with_actor(actor)
+            self._show_start()
+
+        self.push_screen(SignInScreen(self.store), callback=signed_in)
+
+    def _show_start(self) -> None:
+        info = self.start_info
+        screen = self.screen
+        from screens.agenda import AgendaScreen
+
+        if isinstance(screen, AgendaScreen):
+            if screen.day is None:
+                screen.day = self.start_day or info.agenda_day
+            screen.reload()
+        want_live = self.start_screen == "live" or (self.start_screen is None and info.running_today)
+        if want_live:
+            self.open_live(self.start_day or info.today)
+
+    # -- store jobs ------------------------------------------------------------------
+    def run_store(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], Any] | None = None,
+        on_error: Callable[[Exception], Any] | None = None,
+        key: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run ``fn(store, *args, **kwargs)`` in a thread worker, in request order.
+
+        ``on_done(result)`` runs on the event loop.  With ``key``, only the newest
+        request of that key reports back (an older load's result is dropped).
+        """
+        generation = 0
+        if key is not None:
+            generation = self._generations.get(key, 0) + 1
+            self._generations[key] = generation
+        job = _Job(fn, args, kwargs, on_done, on_error, key, generation)
+        with self._jobs_lock:
+            self._jobs.append(job)
+            start = not self._draining
+            self._draining = True
+        if start:
+            self._drain()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="store")
+    def _drain(self) -> None:
+        while True:
+            with self._jobs_lock:
+                if not self._jobs or self._closing:
+                    self._draining = False
+                    return
+                job = self._jobs.popleft()
+            self._run_job(job)
+
+    def _run_job(self, job: _Job) -> None:
+        from huddle.errors import HuddleError
+
+        try:
+            if self.store is None:
+                from screens.backend import open_store
+
+                self.store = open_store(self.store_target, self.clock)
+            result = job.fn(self.store, *job.args, **job.kwargs)
+        except Exception as exc:  # noqa: BLE001 - reported to the person, never a crash
+            if not isinstance(exc, HuddleError):
+                self.log.error(repr(exc))
+            self._deliver(job.on_error or self.report_error, exc, job)
+            return
+        if job.on_done is not None:
+            self._deliver(job.on_done, result, job)
+
+    def _deliver(self, callback: Callable[[Any], Any], value: Any, job: _Job) -> None:
+        if self._closing:
+            return
+        if job.key is not None and self._generations.get(job.key) != job.generation:
+            return
+        try:
+            self.call_from_thread(callback, value)
+        except RuntimeError:
+            pass  # the app is shutting down
+
+    def report_error(self, exc: Exception) -> None:
+        from huddle.errors import HuddleError
+
+        if isinstance(exc, HuddleError):
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
+        else:
+            detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            if "locked" in detail:
+                detail = t("store.busy")
+            self.notify(t("tui.error", detail=detail[:200]), severity="error", timeout=8, markup=False)
+
+    async def on_unmount(self) -> None:
+        self._closing = True
+
+    def _on_exit_app(self) -> None:  # pragma: no cover - Textual hook name differs by version
+        self._closing = True
+
+    # -- navigation ------------------------------------------------------------------
+    def open_live(self, day: date) -> None:
+        from screens.live import LiveScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LiveScreen):
+                if screen.day == day:
+                    while self.screen is not screen:
+                        self.pop_screen()
+                    screen.reload()
+                    return
+        self.push_screen(LiveScreen(day))
+
+    # -- app-wide actions -------------------------------------------------------------
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_settings(self) -> None:
+        from screens.dialogs import SettingsDialog, SettingsResult
+
+        day = getattr(self.screen, "day", None) or self.today
+        if day is None:
+            return
+
+        def current(store):  # noqa: ANN001, ANN202
+            from huddle.services import meeting
+
+            return meeting.load_live(store, day).huddle
+
+        def show(huddle) -> None:  # noqa: ANN001
+            def done(result: SettingsResult | None) -> None:
+                if result is None:
+                    return
+                self.theme = "textual-dark" if result.dark else "textual-light"
+                self.run_store(
+                    _update_settings,
+                    day,
+                    result.target_s,
+                    result.timebox_s,
+                    on_done=lambda _: self._settings_saved(),
+                )
+
+            self.push_screen(
+                SettingsDialog(day, huddle.target_s, huddle.timebox_s, dark=self.theme != "textual-light"),
+                callback=done,
+            )
+
+        self.run_store(current, on_done=show)
+
+    def _settings_saved(self) -> None:
+        self.notify(t("tui.saved"))
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+
+    def action_stats(self) -> None:
+        try:
+            from screens.stats import StatsScreen
+        except ImportError:
+            self.notify(t("tui.not_installed", what=t("tui.key.stats")), severity="warning")
+            return
+        if self.store is None:
+            return
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.store))
+
+
+def _update_settings(store, day: date, target_s: int, timebox_s: int) -> None:  # noqa: ANN001
+    from huddle.services import meeting
+
+    meeting.update_huddle_settings(store, day, target_s=target_s, timebox_s=timebox_s)
+
+
+def make_app(
+    *,
+    store: Any = None,
+    store_target: str | None = None,
+    clock: Any = None,
+    settings: Any = None,
+    day: date | None = None,
+    start: str | None = None,
+    dark: bool = True,
+) -> HuddleApp:
+    """The app on ``store`` (already open) or ``store_target`` (opened in a worker after the first paint).
+
+    ``start`` is "agenda" or "live"; by default the app opens on the agenda, or on
+    the live screen when today's meeting is running.
+    """
+    return HuddleApp(
+        store=store, store_target=store_target, clock=clock, settings=settings, day=day, start=start, dark=dark
+    )

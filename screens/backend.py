@@ -1,0 +1,74 @@
+"""Small store helpers the app runs in its thread workers (never on the event loop).
+
+They import the store and services lazily so that importing ``screens`` does not
+import SQLAlchemy before the first paint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StartInfo:
+    """What the app needs to choose its first screen."""
+
+    today: date
+    agenda_day: date
+    running_today: bool
+    settings: Any  # huddle.settings.Settings
+    has_users: bool
+
+
+def open_store(target: str, clock) -> Any:  # noqa: ANN001
+    from huddle.store import Store
+
+    return Store.open(target, clock=clock, create=True, upgrade=True)
+
+
+def start_info(store) -> StartInfo:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from db.models import Huddle
+    from huddle import settings as settings_mod
+    from huddle.clock import local_date
+    from huddle.services import agenda
+
+    with store.read() as s:
+        cfg = settings_mod.load(s)
+        today = local_date(store.now(), cfg.tz)
+        state = s.scalar(select(Huddle.state).where(Huddle.date == today))
+    try:
+        from huddle.services import access
+
+        users = bool(access.has_users(store))
+    except ImportError:
+        users = False
+    return StartInfo(
+        today=today,
+        agenda_day=agenda.default_date(store),
+        running_today=state == "running",
+        settings=cfg,
+        has_users=users,
+    )
+
+
+def load_settings(store):  # noqa: ANN001, ANN201
+    from huddle import settings as settings_mod
+
+    with store.read() as s:
+        return settings_mod.load(s)
+
+
+def agenda_view(store, day: date) -> tuple[str | None, list]:  # noqa: ANN001
+    """The huddle's state (None if there is no huddle that day) and its agenda rows."""
+    from sqlalchemy import select
+
+    from db.models import Huddle
+    from huddle.services import agenda
+
+    with store.read() as s:
+        state = s.scalar(select(Huddle.state).where(Huddle.date == day))
+    return state, agenda.list_agenda(store, day)

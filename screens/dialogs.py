@@ -1,0 +1,489 @@
+"""Modal dialogs.  Each returns a typed result with ``dismiss`` (None when cancelled with Esc).
+
+Inputs are validated as people type, with the error shown at the field; a
+dialog only returns once every field is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from huddle.i18n import t
+from screens.commands import translate_bindings
+
+Validator = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    text: str
+    responsible_org: str | None
+    responsible_person: str | None
+    due_date: date | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class ReadinessInput:
+    state: str
+    expected_date: date | None
+    ready_at: datetime | None  # aware UTC
+    discharged_date: date | None
+
+
+@dataclass(frozen=True)
+class BlockerInput:
+    what: str
+    owner_org: str
+
+
+@dataclass(frozen=True)
+class DayMarkInput:
+    colour: str  # red | green
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AttendanceInput:
+    name: str
+    organisation: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class SettingsResult:
+    target_s: int
+    timebox_s: int
+    dark: bool
+
+
+# -- validators: return the cleaned value or raise ValueError with the message ------------
+def required(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise ValueError(t("tui.form.required"))
+    return text
+
+
+def optional_date(value: str) -> date | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(t("tui.form.date_bad")) from exc
+
+
+def optional_datetime(value: str) -> datetime | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("T", " "))
+    except ValueError as exc:
+        raise ValueError(t("tui.form.datetime_bad")) from exc
+
+
+def minutes(value: str) -> int:
+    try:
+        n = int(value.strip())
+    except ValueError as exc:
+        raise ValueError(t("tui.form.number_bad")) from exc
+    if not 1 <= n <= 600:
+        raise ValueError(t("tui.form.number_bad"))
+    return n
+
+
+class FormDialog(ModalScreen):
+    """A dialog of labelled inputs, each with its own validator and an error line under it."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "tui.form.cancel"),
+        Binding("ctrl+s", "save", "tui.form.save", key_display="^s"),
+    ]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.dialog_title = title
+        self.validators: dict[str, Validator] = {}
+        self.touched: set[str] = set()
+
+    # subclasses yield their fields with self.field(...)
+    def fields(self) -> ComposeResult:
+        return iter(())
+
+    def field(self, name: str, label: str, value: str = "", validator: Validator | None = None, **kw) -> ComposeResult:
+        if validator is not None:
+            self.validators[name] = validator
+        yield Label(label, classes="field-label")
+        yield Input(value=value, id=f"f-{name}", **kw)
+        yield Static("", id=f"err-{name}", classes="field-error")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.dialog_title), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield from self.fields()
+            yield Static("", id="dialog-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("tui.form.save"), variant="primary", id="save")
+                yield Button(t("tui.form.cancel"), id="cancel")
+
+    def value(self, name: str) -> str:
+        return self.query_one(f"#f-{name}", Input).value
+
+    def check(self, name: str) -> tuple[bool, object]:
+        """Validate one field and show (or clear) its error; returns (ok, cleaned value)."""
+        raw = self.value(name)
+        err = self.query_one(f"#err-{name}", Static)
+        validator = self.validators.get(name)
+        try:
+            cleaned = validator(raw) if validator else raw.strip()
+        except Exception as exc:  # noqa: BLE001 - ValueError or InputError, shown at the field
+            err.update(Text(str(exc)))
+            self.query_one(f"#f-{name}", Input).add_class("-invalid-field")
+            return False, None
+        err.update("")
+        self.query_one(f"#f-{name}", Input).remove_class("-invalid-field")
+        return True, cleaned
+
+    def check_all(self) -> dict[str, object] | None:
+        values: dict[str, object] = {}
+        ok_all = True
+        for inp in self.query(Input):
+            name = (inp.id or "")[2:]
+            ok, cleaned = self.check(name)
+            ok_all &= ok
+            values[name] = cleaned
+        if not ok_all:
+            self.query_one("#dialog-error", Static).update(t("tui.form.invalid"))
+            return None
+        self.query_one("#dialog-error", Static).update("")
+        return values
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        # Validate as you type; a field never typed in stays quiet until Save.
+        name = (event.input.id or "")[2:]
+        if event.value:
+            self.touched.add(name)
+        if name in self.touched:
+            self.check(name)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+        if isinstance(self.focused, Button):
+            self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        values = self.check_all()
+        if values is not None:
+            self.submit(values)
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.dismiss(values)
+
+    def select_value(self, sel_id: str) -> str:
+        value = self.query_one(f"#{sel_id}", Select).value
+        return value if isinstance(value, str) else ""
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,j", "answer(True)", "tui.form.yes"),
+        Binding("n,escape", "answer(False)", "tui.form.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -small"):
+            yield Static(Text(self.question), classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("tui.form.yes") + " (y)", variant="error", id="yes")
+                yield Button(t("tui.form.no") + " (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class TextDialog(FormDialog):
+    """One text (a defer reason, a question); returns the cleaned text."""
+
+    def __init__(self, title: str, label: str, value: str = "", validator: Validator | None = required) -> None:
+        super().__init__(title)
+        self.label = label
+        self.initial = value
+        self.validator = validator
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("text", self.label, self.initial, self.validator)
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.dismiss(values["text"])
+
+
+class AddPatientDialog(FormDialog):
+    """The add-patient form: validated as you type with the command line's rules.
+
+    It saves through ``save(values, on_saved, on_refused)`` (run by the agenda screen
+    in a thread worker) and closes only once the store accepted the patient; a
+    refusal (say, already on this agenda) is shown in the form and nothing typed is lost.
+    """
+
+    FIELDS = ("pnr", "name", "unit", "municipality", "question")
+
+    def __init__(self, day: date, today: date, save: Callable) -> None:  # noqa: ANN001
+        super().__init__(t("tui.form.add_title", date=day.isoformat()))
+        self.day = day
+        self.today = today
+        self.save = save
+
+    def _rule(self, name: str) -> Validator:
+        from huddle.fields import validate_field
+
+        return lambda value: validate_field(name, value, self.today)
+
+    def fields(self) -> ComposeResult:
+        for name in self.FIELDS:
+            yield from self.field(name, t(f"tui.form.{name}"), "", self._rule(name))
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.query_one("#save", Button).disabled = True
+        self.save(values, self._saved, self._refused)
+
+    def _saved(self, row) -> None:  # noqa: ANN001
+        self.dismiss(row)
+
+    def _refused(self, exc: Exception) -> None:
+        self.query_one("#save", Button).disabled = False
+        key = getattr(exc, "key", "")
+        where = "pnr" if key.startswith(("pnr.", "agenda.duplicate")) else None
+        if where:
+            self.query_one(f"#err-{where}", Static).update(Text(str(exc)))
+        self.query_one("#dialog-error", Static).update(Text(str(exc)))
+
+
+class DecisionDialog(FormDialog):
+    def __init__(self, name: str, kinds: tuple[str, ...]) -> None:
+        super().__init__(t("tui.decision.title", name=name))
+        self.kinds = kinds
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("text", t("tui.decision.text"), "", required)
+        yield from self.field("org", t("tui.decision.org"), "", required)
+        yield from self.field("person", t("tui.decision.person"))
+        yield from self.field("due", t("tui.decision.due"), "", optional_date)
+        yield Label(t("tui.decision.kind"), classes="field-label")
+        yield Select([(t(f"tui.kind.{k}"), k) for k in self.kinds], value=self.kinds[-1], allow_blank=False, id="kind")
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.dismiss(
+            DecisionInput(
+                text=values["text"],
+                responsible_org=values["org"] or None,
+                responsible_person=values["person"] or None,
+                due_date=values["due"],
+                kind=self.select_value("kind") or "other",
+            )
+        )
+
+
+class ReadinessDialog(FormDialog):
+    def __init__(self, name: str, states: tuple[str, ...], current=None, tz: str = "Europe/Stockholm") -> None:  # noqa: ANN001
+        super().__init__(t("tui.readiness.title", name=name))
+        self.states = states
+        self.current = current
+        self.tz = tz
+
+    def fields(self) -> ComposeResult:
+        c = self.current
+        yield Label(t("tui.readiness.state"), classes="field-label")
+        yield Select(
+            [(t(f"tui.rstate.{s}"), s) for s in self.states],
+            value=c.state if c else self.states[0],
+            allow_blank=False,
+            id="state",
+        )
+        exp = c.expected_date.isoformat() if c and c.expected_date else ""
+        yield from self.field("expected", t("tui.readiness.expected"), exp, optional_date)
+        yield from self.field("ready_at", t("tui.readiness.ready_at"), "", optional_datetime)
+        dis = c.discharged_date.isoformat() if c and c.discharged_date else ""
+        yield from self.field("discharged", t("tui.readiness.discharged"), dis, optional_date)
+
+    def submit(self, values: dict[str, object]) -> None:
+        from zoneinfo import ZoneInfo
+
+        from huddle.clock import UTC
+
+        ready_at = values["ready_at"]
+        if isinstance(ready_at, datetime):
+            ready_at = ready_at.replace(tzinfo=ZoneInfo(self.tz)).astimezone(UTC)
+        self.dismiss(
+            ReadinessInput(
+                state=self.select_value("state") or "not_ready",
+                expected_date=values["expected"],
+                ready_at=ready_at,
+                discharged_date=values["discharged"],
+            )
+        )
+
+
+class BlockerDialog(FormDialog):
+    def __init__(self, name: str) -> None:
+        super().__init__(t("tui.blocker.title", name=name))
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("what", t("tui.blocker.what"), "", required)
+        yield from self.field("org", t("tui.blocker.org"), "", required)
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.dismiss(BlockerInput(what=values["what"], owner_org=values["org"]))
+
+
+class DayMarkDialog(FormDialog):
+    """Red or green day: press g or r (or the buttons); an optional note."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "tui.form.cancel"),
+        Binding("ctrl+g", "mark('green')", "tui.day.green_word", key_display="^g"),
+        Binding("ctrl+r", "mark('red')", "tui.day.red_word", key_display="^r"),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__(t("tui.day.title", name=name))
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("note", t("tui.day.note"))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -small"):
+            yield Static(Text(self.dialog_title), classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("tui.day.green"), variant="success", id="green")
+                yield Button(t("tui.day.red"), variant="error", id="red")
+                yield Button(t("tui.form.cancel"), id="cancel")
+            yield from self.fields()
+
+    def on_mount(self) -> None:
+        self.query_one("#green", Button).focus()
+
+    def on_key(self, event) -> None:  # noqa: ANN001
+        if isinstance(self.focused, Input):
+            return
+        if event.key in ("g", "r"):
+            event.stop()
+            self.action_mark("green" if event.key == "g" else "red")
+
+    def action_mark(self, colour: str) -> None:
+        note = self.value("note").strip() or None
+        self.dismiss(DayMarkInput(colour=colour, note=note))
+
+    @on(Button.Pressed, "#green")
+    def _green(self) -> None:
+        self.action_mark("green")
+
+    @on(Button.Pressed, "#red")
+    def _red(self) -> None:
+        self.action_mark("red")
+
+
+ROLES = ("needs_assessor", "ward_nurse", "physician", "home_care_nurse", "rehab", "primary_care", "other")
+
+
+class AttendanceDialog(FormDialog):
+    def __init__(self, needed: tuple[str, ...] = ()) -> None:
+        super().__init__(t("tui.attendance.title"))
+        self.roles = tuple(dict.fromkeys((*needed, *ROLES)))
+
+    def fields(self) -> ComposeResult:
+        from screens.widgets import role_label
+
+        yield from self.field("name", t("tui.attendance.name"), "", required)
+        yield from self.field("org", t("tui.attendance.org"), "", required)
+        yield Label(t("tui.attendance.role"), classes="field-label")
+        yield Select([(role_label(r), r) for r in self.roles], value=self.roles[0], allow_blank=False, id="role")
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.dismiss(
+            AttendanceInput(name=values["name"], organisation=values["org"] or None, role=self.select_value("role") or None)
+        )
+
+
+class SettingsDialog(FormDialog):
+    def __init__(self, day: date, target_s: int, timebox_s: int, dark: bool = True) -> None:
+        super().__init__(t("tui.settings.title", date=day.isoformat()))
+        self.target_s = target_s
+        self.timebox_s = timebox_s
+        self.dark = dark
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("target", t("tui.settings.target"), str(max(1, round(self.target_s / 60))), minutes)
+        yield from self.field("timebox", t("tui.settings.timebox"), str(max(1, round(self.timebox_s / 60))), minutes)
+        yield Label(t("tui.settings.theme"), classes="field-label")
+        yield Switch(value=self.dark, id="dark")
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.dismiss(
+            SettingsResult(
+                target_s=int(values["target"]) * 60,
+                timebox_s=int(values["timebox"]) * 60,
+                dark=self.query_one("#dark", Switch).value,
+            )
+        )
+
+
+class SummaryScreen(ModalScreen[None]):
+    """The copied case summary, shown as plain text."""
+
+    BINDINGS = [Binding("escape,enter,c", "close", "tui.summary.close")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Static(t("tui.summary.title"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(Text(self.text), id="summary-text")
+            yield Static(t("tui.live.copied") + "  " + t("tui.summary.close"), classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

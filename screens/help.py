@@ -1,0 +1,47 @@
+"""The help screen: every key of the screen below it and of the app, with what it does."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from huddle.i18n import t
+from screens.commands import key_label, translate_bindings
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "tui.summary.close", key_display="Esc")]
+
+    def __init__(self, below: Screen) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.below = below
+
+    def _table(self, owner) -> Table:  # noqa: ANN001
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        seen: set[str] = set()
+        for _key, binding in owner._bindings:
+            if not binding.description or binding.system or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            table.add_row(Text(key_label(binding)), Text(binding.description))
+        return table
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide", id="help"):
+            yield Static(t("tui.help.title"), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(t("tui.help.intro"))
+                yield Static(self._table(self.below), id="help-screen-keys")
+                yield Static(Text(t("tui.help.global"), style="bold"))
+                yield Static(self._table(self.app), id="help-app-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

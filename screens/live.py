@@ -1,0 +1,475 @@
+"""The live huddle screen: the facilitator runs the meeting patient by patient, by keyboard.
+
+Each key is one stored action (a thread worker calls ``huddle.services.meeting``);
+the screen shows the ``LiveState`` the service returns.  The timer is computed
+from the current case's stored intervals and the clock several times a second,
+never by counting ticks; a heartbeat is stored about once a second while a case
+runs, so a killed app loses at most a second of the case's time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from huddle.i18n import t
+from huddle.timing import case_seconds, format_seconds
+from screens.commands import translate_bindings
+from screens.widgets import (
+    AttendanceView,
+    CaseTimer,
+    PatientCardView,
+    RoomView,
+    TimeBoxView,
+    elapsed_of,
+    weekday_date,
+)
+
+# The same values as huddle.services.meeting (not imported here: it imports SQLAlchemy).
+DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
+READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
+TICK_S = 0.2
+HEARTBEAT_S = 1.0
+ROOM_POLL_S = 3.0
+
+
+class LiveScreen(Screen):
+    BINDINGS = [
+        Binding("s", "start", "tui.key.start"),
+        Binding("n", "next", "tui.key.next"),
+        Binding("space", "pause", "tui.key.pause", key_display="Space"),
+        Binding("b", "back", "tui.key.back"),
+        Binding("d", "defer", "tui.key.defer"),
+        Binding("e", "decision", "tui.key.decision"),
+        Binding("r", "readiness", "tui.key.readiness"),
+        Binding("k", "blocker", "tui.key.blocker"),
+        Binding("g", "day_mark", "tui.key.day"),
+        Binding("a", "attendance", "tui.key.attendance"),
+        Binding("f", "finish", "tui.key.finish"),
+        Binding("c", "copy", "tui.key.copy"),
+        Binding("v", "room", "tui.key.room"),
+        Binding("escape", "agenda", "tui.key.agenda", key_display="Esc"),
+    ]
+
+    def __init__(self, day: date) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.day = day
+        self.live = None
+        self.room = None
+        self.room_info = None
+        self.room_people: list[dict] = []
+        self._beat_pending = False
+        self._row_times: dict[int, str] = {}
+
+    # -- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="live-main"):
+            with Vertical(id="live-left"):
+                yield Static(Text(t("tui.live.heading", **weekday_date(self.day)), style="bold"), id="live-heading")
+                yield DataTable(id="live-cases", cursor_type="row", zebra_stripes=True)
+                yield AttendanceView("", id="live-attendance")
+                yield RoomView("", id="live-room")
+            with Vertical(id="live-right"):
+                yield CaseTimer(id="live-timer")
+                yield TimeBoxView("", id="live-timebox")
+                with VerticalScroll(id="live-card-scroll"):
+                    yield PatientCardView("", id="live-card")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#live-cases", DataTable)
+        table.add_column(t("col.position"), key="pos")
+        table.add_column(t("col.name"), key="name")
+        table.add_column(t("col.unit"), key="unit")
+        table.add_column(t("col.state"), key="state")
+        table.add_column(t("tui.col.time"), key="time")
+        table.focus()
+        self.query_one(RoomView).show(None, None)
+        self.set_interval(TICK_S, self.tick)
+        self.set_interval(HEARTBEAT_S, self.beat)
+        self.reload()
+
+    async def on_unmount(self) -> None:
+        if self.room is not None:
+            try:
+                await self.room.stop()
+            except Exception:  # noqa: BLE001
+                pass
+
+    # -- data --------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.app.run_store(_meeting("load_live"), self.day, on_done=self.apply, key=f"live-{self.day}")
+
+    def do(self, name: str, *args, notify: str | None = None) -> None:  # noqa: ANN002
+        """Run ``meeting.<name>(store, day, *args)`` and show the state it returns."""
+
+        def done(live) -> None:  # noqa: ANN001
+            self.apply(live)
+            if notify:
+                self.notify(notify, markup=False)
+
+        self.app.run_store(_meeting(name), self.day, *args, on_done=done)
+
+    def apply(self, live) -> None:  # noqa: ANN001
+        self.live = live
+        self._row_times = {}
+        h = live.huddle
+        heading = Text(t("tui.live.heading", **weekday_date(self.day)), style="bold")
+        heading.append("   " + t("tui.agenda.state", state=t(f"tui.hstate.{h.state}")))
+        if h.state == "planned":
+            heading.append("\n" + t("tui.live.not_started"), style="italic")
+        elif h.state == "finished":
+            heading.append("\n" + t("tui.live.finished"), style="italic")
+        self.query_one("#live-heading", Static).update(heading)
+        table = self.query_one("#live-cases", DataTable)
+        table.clear()
+        now = self.app.clock.now()
+        current_row = None
+        for i, c in enumerate(live.cases):
+            seconds = self._case_time(c, now)
+            marker = "▶ " if c.case_id == live.current_case_id else ""
+            state = Text(marker + t(f"state.{c.state}"))
+            if c.state == "active":
+                state.stylize("bold")
+            if c.case_id == live.current_case_id:
+                current_row = i
+            self._row_times[c.case_id] = format_seconds(seconds)
+            table.add_row(
+                Text(str(c.position)),
+                Text(c.name or ""),
+                Text(c.unit or ""),
+                state,
+                Text(format_seconds(seconds)),
+                key=str(c.case_id),
+            )
+        if current_row is not None:
+            table.move_cursor(row=current_row)
+        self.query_one(PatientCardView).show(live.card)
+        self.query_one(AttendanceView).show(live)
+        self.tick()
+        self.publish()
+
+    def _case_time(self, c, now) -> float:  # noqa: ANN001
+        if self.live is not None and c.case_id == self.live.current_case_id:
+            return case_seconds(self.live.current_intervals, now)
+        return c.seconds
+
+    def tick(self) -> None:
+        """Recompute the timer and the time box from stored intervals and the clock."""
+        live = self.live
+        now = self.app.clock.now()
+        settings = self.app.settings
+        tz = getattr(settings, "tz", "Europe/Stockholm")
+        timer = self.query_one(CaseTimer)
+        if live is None:
+            timer.show(None, 300, False)
+            return
+        elapsed = elapsed_of(live, now)
+        timer.show(elapsed, live.huddle.target_s, live.running)
+        self.query_one(TimeBoxView).show(live, now, tz)
+        if elapsed is not None and live.current_case_id is not None:
+            shown = format_seconds(elapsed)
+            if self._row_times.get(live.current_case_id) != shown:
+                self._row_times[live.current_case_id] = shown
+                try:
+                    self.query_one("#live-cases", DataTable).update_cell(str(live.current_case_id), "time", Text(shown))
+                except Exception:  # noqa: BLE001 - the row may be gone after a reload
+                    pass
+
+    def beat(self) -> None:
+        """Store a heartbeat while a case runs (in a thread worker; skipped while one is pending)."""
+        live = self.live
+        if live is None or not live.running or self._beat_pending or live.huddle.state != "running":
+            return
+        self._beat_pending = True
+
+        def done(_=None) -> None:  # noqa: ANN001
+            self._beat_pending = False
+
+        self.app.run_store(_meeting("heartbeat"), self.day, on_done=done, on_error=lambda exc: done())
+
+    # -- helpers -----------------------------------------------------------------------
+    def _current_name(self) -> str | None:
+        live = self.live
+        if live is None or live.card is None:
+            self.notify(t("tui.live.need_case"), severity="warning")
+            return None
+        return live.card.case.name or ""
+
+    def _after_change(self, message: str):  # noqa: ANN202
+        def done(_=None) -> None:  # noqa: ANN001
+            self.notify(message, markup=False)
+            self.reload()
+
+        return done
+
+    # -- actions -----------------------------------------------------------------------
+    def action_start(self) -> None:
+        self.do("start_meeting", notify=t("tui.live.started"))
+
+    def action_next(self) -> None:
+        self.do("next_case")
+
+    def action_pause(self) -> None:
+        self.do("toggle_pause")
+
+    def action_back(self) -> None:
+        self.do("back")
+
+    def action_defer(self) -> None:
+        from screens.dialogs import TextDialog
+
+        name = self._current_name()
+        if name is None:
+            return
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self.do("defer_case", reason, notify=t("tui.live.deferred", name=name, reason=reason))
+
+        self.app.push_screen(TextDialog(t("tui.defer.title", name=name), t("tui.defer.reason")), callback=done)
+
+    def action_decision(self) -> None:
+        from screens.dialogs import DecisionDialog, DecisionInput
+
+        name = self._current_name()
+        if name is None:
+            return
+        case_id = self.live.current_case_id
+
+        def done(d: DecisionInput | None) -> None:
+            if d is None:
+                return
+            self.app.run_store(
+                _call("add_decision"),
+                case_id,
+                text=d.text,
+                responsible_org=d.responsible_org,
+                responsible_person=d.responsible_person,
+                due_date=d.due_date,
+                kind=d.kind,
+                on_done=self._after_change(t("tui.live.decision_saved")),
+            )
+
+        self.app.push_screen(DecisionDialog(name, DECISION_KINDS), callback=done)
+
+    def action_readiness(self) -> None:
+        from screens.dialogs import ReadinessDialog, ReadinessInput
+
+        name = self._current_name()
+        if name is None:
+            return
+        case_id = self.live.current_case_id
+        tz = getattr(self.app.settings, "tz", "Europe/Stockholm")
+
+        def done(r: ReadinessInput | None) -> None:
+            if r is None:
+                return
+            self.app.run_store(
+                _call("set_readiness"),
+                case_id,
+                state=r.state,
+                expected_date=r.expected_date,
+                ready_at=r.ready_at,
+                discharged_date=r.discharged_date,
+                on_done=self._after_change(t("tui.live.readiness_saved")),
+            )
+
+        self.app.push_screen(ReadinessDialog(name, READINESS_STATES, self.live.card.readiness, tz), callback=done)
+
+    def action_blocker(self) -> None:
+        from screens.dialogs import BlockerDialog, BlockerInput
+
+        name = self._current_name()
+        if name is None:
+            return
+        case_id = self.live.current_case_id
+
+        def done(b: BlockerInput | None) -> None:
+            if b is None:
+                return
+            self.app.run_store(
+                _call("add_blocker"),
+                case_id,
+                what=b.what,
+                owner_org=b.owner_org,
+                on_done=self._after_change(t("tui.live.blocker_saved")),
+            )
+
+        self.app.push_screen(BlockerDialog(name), callback=done)
+
+    def action_day_mark(self) -> None:
+        from screens.dialogs import DayMarkDialog, DayMarkInput
+
+        name = self._current_name()
+        if name is None:
+            return
+        case_id = self.live.current_case_id
+
+        def done(m: DayMarkInput | None) -> None:
+            if m is None:
+                return
+            self.app.run_store(
+                _call("mark_day"),
+                case_id,
+                m.colour,
+                m.note,
+                on_done=self._after_change(t("tui.live.day_saved", mark=t(f"tui.day.{m.colour}_word"))),
+            )
+
+        self.app.push_screen(DayMarkDialog(name), callback=done)
+
+    def action_attendance(self) -> None:
+        from screens.dialogs import AttendanceDialog, AttendanceInput
+
+        needed = tuple(getattr(self.app.settings, "needed_roles", ()) or ())
+
+        def done(a: AttendanceInput | None) -> None:
+            if a is None:
+                return
+            self.app.run_store(
+                _meeting("attendance_join"),
+                self.day,
+                name=a.name,
+                organisation=a.organisation,
+                role=a.role,
+                on_done=self._after_change(t("tui.att.joined", name=a.name)),
+            )
+
+        self.app.push_screen(AttendanceDialog(needed), callback=done)
+
+    def action_finish(self) -> None:
+        from screens.dialogs import ConfirmDialog
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def finished(result) -> None:  # noqa: ANN001
+                self.notify(
+                    t("tui.live.finished_moved", count=len(result.carried), date=result.next_date.isoformat()),
+                    timeout=8,
+                )
+                self.reload()
+
+            self.app.run_store(_meeting("finish_meeting"), self.day, on_done=finished)
+
+        self.app.push_screen(ConfirmDialog(t("tui.live.confirm_finish")), callback=done)
+
+    def action_copy(self) -> None:
+        from screens.dialogs import SummaryScreen
+
+        live = self.live
+        table = self.query_one("#live-cases", DataTable)
+        case_id = live.current_case_id if live is not None else None
+        if case_id is None and live is not None and live.cases and 0 <= table.cursor_row < len(live.cases):
+            case_id = live.cases[table.cursor_row].case_id
+        if case_id is None:
+            self.notify(t("tui.live.need_case"), severity="warning")
+            return
+
+        def show(text: str) -> None:
+            self.app.copy_to_clipboard(text)
+            self.app.push_screen(SummaryScreen(text))
+
+        self.app.run_store(_call("case_summary"), case_id, on_done=show)
+
+    def action_agenda(self) -> None:
+        from screens.agenda import AgendaScreen
+
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+            below = self.app.screen
+            if isinstance(below, AgendaScreen) and below.day != self.day:
+                below.set_day(self.day)
+        else:
+            self.app.switch_screen(AgendaScreen(day=self.day))
+
+    @on(DataTable.RowSelected, "#live-cases")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        live = self.live
+        if live is None or live.huddle.state != "running":
+            return
+        case_id = int(event.row_key.value)
+        if case_id != live.current_case_id:
+            self.do("select_case", case_id)
+
+    # -- video room --------------------------------------------------------------------
+    async def action_room(self) -> None:
+        if self.room is not None:
+            room, self.room, self.room_info = self.room, None, None
+            try:
+                await room.stop()
+            finally:
+                self.query_one(RoomView).show(None, None)
+                self.notify(t("tui.room.stopped"))
+            return
+        try:
+            from huddle.room.control import RoomController
+        except ImportError:
+            self.notify(t("tui.not_installed", what=t("tui.room.title")), severity="warning")
+            return
+        target = self.app.store_target or str(getattr(self.app.store, "path", "") or "")
+        self.room = RoomController(target, self.day)
+        self.run_worker(self._start_room(), exclusive=True, group="room", exit_on_error=False)
+
+    async def _start_room(self) -> None:
+        room = self.room
+        try:
+            info = await room.start()
+        except Exception as exc:  # noqa: BLE001
+            self.room = None
+            self.app.report_error(exc)
+            return
+        self.room_info = info
+        self.query_one(RoomView).show(info, [])
+        self.notify(t("tui.room.started"))
+        self.publish()
+        self.set_interval(ROOM_POLL_S, self._poll_room)
+
+    async def _poll_room(self) -> None:
+        if self.room is None or self.room_info is None:
+            return
+        try:
+            self.room_people = list(await self.room.participants())
+        except Exception:  # noqa: BLE001
+            return
+        self.query_one(RoomView).show(self.room_info, self.room_people)
+
+    def publish(self) -> None:
+        """Push the banner (current case, its timer) to the video room, when it is open."""
+        if self.room is None or self.room_info is None or self.live is None:
+            return
+        try:
+            from huddle.room.banner import banner_from_live
+        except ImportError:
+            return
+        policy = getattr(self.app.settings, "banner_policy", "initials_unit")
+        banner = banner_from_live(self.live, self.app.clock.now(), policy)
+        self.run_worker(self.room.publish(banner), group="room-publish", exit_on_error=False)
+
+
+def _meeting(name: str):  # noqa: ANN202
+    """``meeting.<name>`` looked up in the worker, so SQLAlchemy is imported there, not here."""
+
+    def call(store, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        from huddle.services import meeting
+
+        return getattr(meeting, name)(store, *args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+_call = _meeting
+
+

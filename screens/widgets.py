@@ -1,0 +1,223 @@
+"""Widgets of the live screen: the case timer, the time box, the patient card, attendance, the room.
+
+Everything people typed (names, questions, decisions) is shown as literal text
+(``rich.text.Text``), never read as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Digits, Static
+
+from huddle.clock import local_time, to_utc
+from huddle.i18n import t
+from huddle.timing import TimerState, case_seconds, format_seconds, time_box, timer_state
+
+
+def weekday_date(day) -> dict:  # noqa: ANN001
+    return {"weekday": t(f"tui.weekday.{day.weekday()}"), "date": day.isoformat()}
+
+
+def elapsed_of(live, now: datetime) -> float | None:  # noqa: ANN001
+    """The current case's time from its stored intervals and ``now``; None without a current case."""
+    if live is None or live.current_case_id is None:
+        return None
+    return case_seconds(live.current_intervals, now)
+
+
+class CaseTimer(Vertical):
+    """A large timer for the current case: within target, warning from 80 %, over-run past 100 %.
+
+    The state is shown in colour (a CSS class) and in words.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Digits("0:00", id="timer-digits")
+        yield Static("", id="timer-words")
+
+    def show(self, elapsed: float | None, target_s: int, running: bool) -> TimerState | None:
+        digits = self.query_one("#timer-digits", Digits)
+        words = self.query_one("#timer-words", Static)
+        for state in TimerState:
+            self.remove_class(f"-{state.value}")
+        self.set_class(not running and elapsed is not None, "-paused")
+        if elapsed is None:
+            digits.update("-:--")
+            words.update(t("tui.live.no_case"))
+            return None
+        state = timer_state(elapsed, target_s)
+        self.add_class(f"-{state.value}")
+        digits.update(format_seconds(elapsed))
+        target = format_seconds(target_s)
+        if state is TimerState.OVER:
+            text = t("tui.timer.over", over=format_seconds(elapsed - target_s), target=target)
+        elif state is TimerState.WARNING:
+            text = t("tui.timer.warning", left=format_seconds(max(target_s - elapsed, 0)), target=target)
+        else:
+            text = t("tui.timer.within", target=target)
+        if not running:
+            text = f"{t('tui.live.paused')} · {text}"
+        words.update(Text(text))
+        return state
+
+
+class TimeBoxView(Static):
+    """What is left of the meeting's time box, shared over the cases left, and the projected end."""
+
+    def show(self, live, now: datetime, tz: str) -> None:  # noqa: ANN001
+        if live is None:
+            self.update("")
+            return
+        h = live.huddle
+        title = Text(t("tui.box.title"), style="bold")
+        if h.started_at is None:
+            start = h.started_at
+            line = t(
+                "tui.box.planned",
+                box=format_seconds(h.timebox_s),
+                start=local_time(now, tz).strftime("%H:%M") if start is None else "",
+            )
+            self.update(Text.assemble(title, "\n", line))
+            return
+        waiting = sum(1 for c in live.cases if c.state == "waiting")
+        elapsed = elapsed_of(live, now)
+        end_now = to_utc(h.finished_at) if h.finished_at else now
+        box = time_box(
+            now=end_now,
+            started_at=to_utc(h.started_at),
+            timebox_s=h.timebox_s,
+            target_s=h.target_s,
+            current_elapsed_s=elapsed,
+            waiting=waiting if h.state == "running" else 0,
+        )
+        left = Text(t("tui.box.left", left=format_seconds(box.time_left_s)))
+        if box.time_left_s < 0:
+            left.stylize("bold red")
+        per = t("tui.box.per_case", per=format_seconds(max(box.per_case_s, 0)), count=box.cases_left)
+        end = local_time(box.projected_end, tz).strftime("%H:%M")
+        if box.projected_over_s > 0:
+            proj = Text(t("tui.box.projected_over", end=end, over=format_seconds(box.projected_over_s)), style="bold")
+        else:
+            proj = Text(t("tui.box.projected", end=end))
+        self.update(Text.assemble(title, "\n", left, "\n", per, "\n", proj))
+
+
+def _decision_line(d) -> Text:  # noqa: ANN001
+    who = d.responsible_org or t("tui.card.none")
+    if d.responsible_person:
+        who = f"{who} / {d.responsible_person}"
+    due = d.due_date.isoformat() if d.due_date else t("tui.card.none")
+    return Text("  • " + t("tui.card.decision_line", text=d.text, who=who, due=due, kind=t(f"tui.kind.{d.kind}")))
+
+
+def card_text(card) -> Text:  # noqa: ANN001
+    """The patient card as literal text."""
+    if card is None:
+        return Text(t("tui.live.no_case"), style="italic")
+    c = card.case
+    none = t("tui.card.none")
+    out = Text()
+    out.append(f"{c.name or none}", style="bold")
+    out.append(f"  {c.pnr or none}\n")
+    out.append(t("tui.card.where", unit=c.unit or none, municipality=c.municipality or none) + "\n")
+    if card.admission_date:
+        out.append(t("tui.card.admitted", date=card.admission_date.isoformat()) + "\n")
+    if card.care_contact:
+        out.append(t("tui.card.contact", name=card.care_contact) + "\n")
+    if c.carried and c.defer_reason:
+        out.append(t("tui.card.carried", reason=c.defer_reason) + "\n", style="italic")
+    out.append(t("tui.card.question") + " ", style="bold")
+    out.append((c.question or none) + "\n")
+    if card.open_decisions:
+        out.append(t("tui.card.open_decisions") + "\n", style="bold")
+        for d in card.open_decisions:
+            out.append_text(_decision_line(d))
+            out.append("\n")
+    if card.decisions:
+        out.append(t("tui.card.decisions") + "\n", style="bold")
+        for d in card.decisions:
+            out.append_text(_decision_line(d))
+            out.append("\n")
+    r = card.readiness
+    state = t(f"tui.rstate.{r.state}") if r else none
+    if r and r.state == "expected" and r.expected_date:
+        state = f"{state} {r.expected_date.isoformat()}"
+    if r and r.state == "ready" and r.ready_at:
+        state = f"{state} {to_utc(r.ready_at).strftime('%Y-%m-%d %H:%M')} UTC"
+    if r and r.state == "discharged" and r.discharged_date:
+        state = f"{state} {r.discharged_date.isoformat()}"
+    out.append(t("tui.card.readiness", state=state) + "\n")
+    if r and r.ready_days is not None:
+        out.append(
+            "  "
+            + t(
+                "tui.card.ready_days",
+                days=r.ready_days,
+                first=r.first_liable_day.isoformat() if r.first_liable_day else none,
+                sip=r.sip_deadline.isoformat() if r.sip_deadline else none,
+            )
+            + "\n"
+        )
+    if card.blockers:
+        out.append(t("tui.card.blockers") + "\n", style="bold")
+        for b in card.blockers:
+            out.append("  • " + t("tui.card.blocker_line", what=b.what, org=b.owner_org) + "\n")
+    if card.day_mark:
+        style = "bold red" if card.day_mark == "red" else "bold green"
+        out.append(t("tui.card.day", mark=t(f"tui.day.{card.day_mark}_word")) + "\n", style=style)
+    out.rstrip()
+    return out
+
+
+class PatientCardView(Static):
+    def show(self, card) -> None:  # noqa: ANN001
+        self.update(card_text(card))
+
+
+def role_label(role: str | None) -> str:
+    if not role:
+        return t("tui.card.none")
+    key = f"tui.role.{role}"
+    text = t(key)
+    return role if text == key else text
+
+
+class AttendanceView(Static):
+    """Who is here, by organisation and role, and a warning while a needed role is missing."""
+
+    def show(self, live) -> None:  # noqa: ANN001
+        out = Text(t("tui.att.title"), style="bold")
+        present = [a for a in (live.attendance if live else ()) if a.left_at is None]
+        if not present:
+            out.append("\n" + t("tui.att.none"))
+        by_org: dict[str, list] = {}
+        for a in present:
+            by_org.setdefault(a.organisation or t("tui.card.none"), []).append(a)
+        for org in sorted(by_org):
+            out.append(f"\n{org}: ", style="bold")
+            out.append(", ".join(f"{a.name} ({role_label(a.role)})" for a in by_org[org]))
+        missing = live.missing_roles if live else ()
+        self.set_class(bool(missing), "-missing")
+        if missing:
+            out.append("\n⚠ " + t("tui.att.missing", roles=", ".join(role_label(r) for r in missing)), style="bold")
+        elif live is not None:
+            out.append("\n" + t("tui.att.complete"))
+        self.update(out)
+
+
+class RoomView(Static):
+    def show(self, info, people: list[dict] | None) -> None:  # noqa: ANN001
+        out = Text(t("tui.room.title"), style="bold")
+        if info is None:
+            out.append("\n" + t("tui.room.off"))
+        else:
+            expires = getattr(info, "expires", None)
+            exp = expires.strftime("%H:%M") if hasattr(expires, "strftime") else str(expires)
+            out.append("\n" + t("tui.room.open", link=info.link, code=info.code, expires=exp))
+            names = [str(p.get("name") or p.get("id") or "?") for p in (people or [])]
+            out.append("\n" + (t("tui.room.people", names=", ".join(names)) if names else t("tui.room.nobody")))
+        self.update(out)
