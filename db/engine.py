@@ -129,8 +129,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def schema_revision(engine: Engine) -> str | None:
-    """The store's Alembic revision, None for a database with no huddle tables."""
+def schema_revision(engine: Engine, where: str | None = None) -> str | None:
+    """The store's Alembic revision, None for a database with no huddle tables.
+
+    ``where`` names the store in a refusal (the file path people typed, not the URL).
+    """
     with engine.execution_options(huddle_read=True).connect() as conn:
         if engine.dialect.name == "sqlite":
             names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -140,7 +143,7 @@ def schema_revision(engine: Engine) -> str | None:
             names = set(inspect(conn).get_table_names())
         if "alembic_version" not in names:
             if names - {"sqlite_sequence"}:
-                raise StoreOpenError("not_huddle", str(engine.url))
+                raise StoreOpenError("not_huddle", where or str(engine.url))
             return None
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         return row[0] if row else None
@@ -209,8 +212,9 @@ def _read_revision(engine: Engine, path: Path | None) -> str | None:
             # Integrity at a glance before anything else touches the file.
             with engine.execution_options(huddle_read=True).connect() as conn:
                 conn.exec_driver_sql("PRAGMA schema_version").scalar()
-        return schema_revision(engine)
+        return schema_revision(engine, str(path) if path is not None else None)
     except StoreOpenError:
         raise
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database / malformed
-        raise StoreOpenError("corrupt", str(path or engine.url), str(exc).splitlines()[0]) from exc
+        reason = getattr(exc, "orig", None) or exc  # the driver's words, without SQLAlchemy's wrapping
+        raise StoreOpenError("corrupt", str(path or engine.url), str(reason).splitlines()[0]) from exc

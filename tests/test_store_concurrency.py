@@ -1,0 +1,129 @@
+"""Several people writing at once: 8 processes add different patients to one agenda at the same moment.
+
+Real processes on one real SQLite file; a barrier releases them together so that every
+"read the last position, then insert" overlaps.  Nothing may be lost, duplicated or refused.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+
+from huddle.clock import UTC, FakeClock
+from huddle.store import Store
+
+WRITERS = 8
+DAY = date(2026, 12, 1)
+
+
+def luhn(digits: str) -> int:
+    total = 0
+    for i, ch in enumerate(digits):
+        n = int(ch) * (2 if i % 2 == 0 else 1)
+        total += n // 10 + n % 10
+    return (10 - total % 10) % 10
+
+
+def fictitious_pnr(writer: int, n: int) -> str:
+    """A valid, clearly fictitious number per (writer, n): born 1940-01-(writer+1), serial n."""
+    six, nnn = f"4001{writer + 1:02d}", f"{n:03d}"
+    return f"19{six}-{nnn}{luhn(six + nnn)}"
+
+
+def _writer(path: str, writer: int, count: int, barrier, results) -> None:  # noqa: ANN001
+    from huddle.services import agenda
+
+    store = Store.open(path, clock=FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC)), create=False)
+    try:
+        barrier.wait(timeout=60)
+        for n in range(count):
+            try:
+                row = agenda.add_patient(
+                    store,
+                    pnr=fictitious_pnr(writer, n),
+                    name=f"Testperson {writer}-{n}",
+                    unit="Avd 12 Oskarshamn",
+                    municipality="Oskarshamn",
+                    question=f"writer {writer}",
+                    day=DAY,
+                )
+                results.put(("ok", writer, n, row.position))
+            except Exception as exc:  # noqa: BLE001 - every failure is reported to the test
+                results.put(("error", writer, n, f"{type(exc).__name__}: {exc}"))
+    finally:
+        store.close()
+
+
+def _run_writers(db_path, count: int):
+    Store.open(str(db_path)).close()  # created and migrated before the race; no engine is inherited
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(WRITERS)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(str(db_path), w, count, barrier, results)) for w in range(WRITERS)]
+    for p in procs:
+        p.start()
+    got = [results.get(timeout=120) for _ in range(WRITERS * count)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    return got
+
+
+def _stored(db_path):
+    con = sqlite3.connect(db_path)
+    try:
+        cases = con.execute(
+            "SELECT c.position, p.pnr FROM \"case\" c JOIN huddle h ON h.id = c.huddle_id "
+            "JOIN patient p ON p.id = c.patient_id WHERE h.date = ? ORDER BY c.position",
+            (DAY.isoformat(),),
+        ).fetchall()
+        huddles = con.execute("SELECT count(*) FROM huddle WHERE date = ?", (DAY.isoformat(),)).fetchone()[0]
+        audit = con.execute("SELECT count(*) FROM audit_event WHERE action = 'create'").fetchone()[0]
+        return cases, huddles, audit
+    finally:
+        con.close()
+
+
+def test_eight_processes_add_different_patients_at_the_same_moment(db_path):
+    got = _run_writers(db_path, 1)
+    assert [g for g in got if g[0] != "ok"] == []
+    cases, huddles, audit = _stored(db_path)
+    assert huddles == 1  # the huddle row made once, not once per writer
+    assert [pos for pos, _ in cases] == list(range(1, WRITERS + 1))
+    assert sorted(pnr for _, pnr in cases) == sorted(fictitious_pnr(w, 0) for w in range(WRITERS))
+    assert sorted(g[3] for g in got) == list(range(1, WRITERS + 1))  # each writer was told its own position
+    assert audit >= WRITERS  # every change logged
+
+
+@pytest.mark.slow
+def test_eight_processes_keep_writing_nothing_lost_or_duplicated(db_path):
+    count = 15
+    got = _run_writers(db_path, count)
+    assert [g for g in got if g[0] != "ok"] == []
+    cases, huddles, _ = _stored(db_path)
+    total = WRITERS * count
+    assert huddles == 1
+    assert [pos for pos, _ in cases] == list(range(1, total + 1))
+    assert len({pnr for _, pnr in cases}) == total
+
+
+def test_the_same_patient_from_two_processes_stands_once(db_path):
+    """Two nurses put the same patient on the agenda at the same moment: one succeeds, one is told why."""
+    Store.open(str(db_path)).close()
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(2)
+    results = ctx.Queue()
+
+    procs = [ctx.Process(target=_writer, args=(str(db_path), 0, 1, barrier, results)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    got = sorted(results.get(timeout=60) for _ in range(2))
+    for p in procs:
+        p.join(timeout=60)
+    assert [g[0] for g in got] == ["error", "ok"]
+    assert got[0][3].startswith("InputError") and "already on the agenda" in got[0][3]
+    cases, _, _ = _stored(db_path)
+    assert len(cases) == 1
