@@ -46,6 +46,13 @@ def stored_seconds(store, case_id: int) -> float:
         return sum((iv.stopped_at - iv.started_at).total_seconds() for iv in ivs)
 
 
+def reopen(store):
+    """The store as a restarted app opens it: a new Store on the same file and clock."""
+    from huddle.store import Store
+
+    return Store.open(str(store.path), clock=store.clock)
+
+
 def states(live) -> list[str]:
     return [c.state for c in live.cases]
 
@@ -154,6 +161,7 @@ def test_crash_recovery_closes_the_open_interval_at_its_heartbeat(store, clock):
         assert meeting.heartbeat(store, MONDAY)
     clock.advance(0.6)  # SIGKILL here, 0.6 s after the last beat
     clock.advance(600)  # reopened ten minutes later
+    store = reopen(store)
     live = meeting.load_live(store, MONDAY)
     assert live.current_case_id == a.case_id
     assert not live.running  # still active, but paused
@@ -174,7 +182,7 @@ def test_running_case_is_not_recovered_while_it_beats(store, clock):
     clock.advance(1)
     assert meeting.heartbeat(store, MONDAY)
     clock.advance(1.5)
-    live = meeting.load_live(store, MONDAY)  # a second window opening: the case is still running
+    live = meeting.load_live(reopen(store), MONDAY)  # a second window opening: the case is still running
     assert live.running
     clock.advance(2.5)
     assert meeting.heartbeat(store, MONDAY)
@@ -198,10 +206,29 @@ def test_reads_are_logged_when_the_current_case_changes_not_on_refresh(store, cl
         meeting.load_live(store, MONDAY, recover=False, audit=False)
         meeting.heartbeat(store, MONDAY)
     assert reads(a.case_id) == 1
-    meeting.load_live(store, MONDAY)  # explicit load
+    meeting.load_live(store, MONDAY)  # a reload of the same screen: the same card, no new read
+    assert reads(a.case_id) == 1
+    other = reopen(store)
+    meeting.load_live(other, MONDAY)  # another app opens the meeting: a read
     assert reads(a.case_id) == 2
     meeting.next_case(store, MONDAY)
     assert reads(b.case_id) == 1
+    meeting.load_live(other, MONDAY)  # the other app sees the meeting moved on: a read of b
+    assert reads(b.case_id) == 2
+
+
+def test_a_reload_in_the_running_app_never_pauses_the_case(store, clock):
+    """The screen reloads after every dialog; its own heartbeat may lag the fake clock."""
+    a, *_ = put_on_agenda(store)
+    meeting.load_live(store, MONDAY)  # the screen opens
+    meeting.start_meeting(store, MONDAY)
+    clock.advance(100)  # no beat in between
+    live = meeting.load_live(store, MONDAY)
+    assert live.running and live.cases[0].seconds == 100
+    meeting.heartbeat(store, MONDAY)
+    clock.advance(20)
+    live = meeting.next_case(store, MONDAY)
+    assert stored_seconds(store, a.case_id) == 120
 
 
 def test_select_and_back_rules(store, clock):
@@ -246,7 +273,7 @@ def test_killed_case_time_is_right_within_two_seconds_however_soon_the_app_resta
     clock.advance(0.7)
     killed_at = clock.now()  # true time of the case: 40.7 s
     clock.advance(restart_after)
-    live = meeting.load_live(store, MONDAY)
+    live = meeting.load_live(reopen(store), MONDAY)
     # The restarted app shows the case's time from the stored intervals at once.
     from huddle.timing import case_seconds
 

@@ -11,13 +11,15 @@ Choices worth knowing:
 
 * The current case is the huddle's one case in state ``active``; ``running``
   means it has an open interval (not paused).
-* ``load_live`` is the explicit load (opening the screen, changing day): it
-  closes open intervals whose heartbeat is stale (a crash or kill; the case
-  stays active but paused) and logs one "read" audit event for the current
-  patient.  A screen's periodic refresh passes ``recover=False, audit=False``:
-  then nothing is written and nothing logged (the read was logged when the
-  case became current).  Every action that makes another case current logs a
-  "read" event for that patient (its card is shown).
+* ``load_live`` closes open intervals whose heartbeat is stale (a crash or
+  kill; the case stays active but paused) on a Store's first load of a day: a
+  restarted app is a new Store.  Later loads through the same Store (a screen
+  reloading after a dialog) trust its own heartbeat and never pause a case.
+* Reads of patient data: every action that makes a case current logs a "read"
+  event for that patient (its card is shown).  ``load_live`` logs one when the
+  current case differs from the last one this Store logged for the day (opening
+  the screen, or another process moved the meeting on); reloads that show the
+  same card log nothing.  ``recover=False, audit=False`` never writes.
 * ``heartbeat`` writes no audit event and does not refresh the rollup (it runs
   every second; the interval's time is refreshed at the next real change).
 * Cases not reached when the meeting finishes keep the state ``waiting`` on
@@ -34,8 +36,10 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import threading
+import weakref
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Iterator
 
@@ -141,6 +145,26 @@ def role_text(role: str | None) -> str:
     return role if text == key else text
 
 
+@dataclass
+class _Memo:
+    """What one Store (one running app) has done already: recovered days, cards logged as read."""
+
+    recovered: set = field(default_factory=set)
+    shown: dict = field(default_factory=dict)
+
+
+_MEMOS: "weakref.WeakKeyDictionary[Store, _Memo]" = weakref.WeakKeyDictionary()
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo(store: Store) -> _Memo:
+    with _MEMO_LOCK:
+        memo = _MEMOS.get(store)
+        if memo is None:
+            memo = _MEMOS[store] = _Memo()
+        return memo
+
+
 def _huddle(s, day: date, *, create: bool = True):  # noqa: ANN001, ANN202
     from sqlalchemy import select
 
@@ -198,6 +222,7 @@ def _activate(store: Store, s, case) -> None:  # noqa: ANN001
     _start_interval(store, s, case)
     store.audit(s, "update", "case.activate", patient_id=case.patient_id, case_id=case.id)
     store.audit(s, "read", "case.card", patient_id=case.patient_id, case_id=case.id)
+    _memo(store).shown[case.huddle.date] = case.id
 
 
 def _leave(store: Store, s, case) -> None:  # noqa: ANN001
@@ -463,29 +488,47 @@ def _attendance(s, huddle_id: int) -> tuple[AttendanceInfo, ...]:  # noqa: ANN00
 def load_live(store: Store, day: date, *, recover: bool = True, audit: bool = True) -> LiveState:
     """The huddle of ``day`` (created empty if missing), after recovering stale open intervals.
 
-    This is the explicit load (open the screen, change day): it logs one "read"
-    event for the current patient.  For a periodic refresh pass
-    ``recover=False, audit=False``: a read-only transaction that writes nothing.
+    Recovery runs on this Store's first load of ``day``: a restarted app (a new
+    Store) closes what a killed one left open, at its last heartbeat.  Later
+    loads through the same Store trust that Store's own heartbeat, so reloading
+    the screen after a dialog never pauses a running case.
+
+    A "read" event for the current patient is logged when the current case
+    differs from the last one this Store logged for ``day`` (the card is shown
+    anew); a reload showing the same card logs nothing.  ``recover=False,
+    audit=False`` is a plain read that never writes.
     """
-    if not recover and not audit:
+    memo = _memo(store)
+    need_recover = recover and day not in memo.recovered
+    if not need_recover:
         with store.read() as s:
             huddle = _huddle(s, day, create=False)
-            if huddle is not None:
-                return _live(s, store, huddle)
+            live = _live(s, store, huddle) if huddle is not None else None
+        if live is not None:
+            if audit and live.card is not None and memo.shown.get(day) != live.current_case_id:
+                with store.write() as s:
+                    c = live.card.case
+                    store.audit(s, "read", "case.card", patient_id=c.patient_id, case_id=c.case_id)
+                memo.shown[day] = live.current_case_id
+            return live
     with _write(store) as s:
         huddle = _huddle(s, day)
         cases = _cases(s, huddle.id)
-        if recover:
+        if need_recover:
             touched = _recover(store, cases)
             for case in touched:
                 store.audit(s, "update", "case.recover", patient_id=case.patient_id, case_id=case.id)
             if touched:
                 _refresh(s, huddle.id)
         current = _current(cases)
-        if audit and current is not None:
+        if audit and current is not None and memo.shown.get(day) != current.id:
             store.audit(s, "read", "case.card", patient_id=current.patient_id, case_id=current.id)
+            memo.shown[day] = current.id
         s.flush()
-        return _live(s, store, huddle, cases)
+        live = _live(s, store, huddle, cases)
+    if need_recover:
+        memo.recovered.add(day)
+    return live
 
 
 def start_meeting(store: Store, day: date) -> LiveState:
