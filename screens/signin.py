@@ -1,0 +1,97 @@
+"""Sign-in: the first screen when the store has users.
+
+``SignInScreen(store)`` dismisses with the signed-in ``huddle.store.Actor``, or
+None when the person quits.  The password check (argon2, deliberately slow)
+runs in a thread worker; a refusal is shown at the form, the password field is
+cleared, and nothing of what was typed is ever read as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from huddle.i18n import t
+
+
+class SignInScreen(ModalScreen[Any]):
+    """User name and password; dismisses with an Actor (or None to quit)."""
+
+    BINDINGS = [Binding("escape", "quit", "access.signin.quit")]
+
+    def __init__(self, store: Any) -> None:
+        super().__init__(id="signin")
+        self.store = store
+        for key, bindings in list(self._bindings.key_to_bindings.items()):
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=t(b.description)) if b.description.startswith("access.") else b
+                for b in bindings
+            ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -small", id="signin-box"):
+            yield Label(t("access.signin.title"), classes="dialog-title", markup=False)
+            yield Label(t("access.signin.username"), classes="field-label", markup=False)
+            yield Input(id="signin-username", max_length=60)
+            yield Label(t("access.signin.password"), classes="field-label", markup=False)
+            yield Input(id="signin-password", password=True, max_length=1024)
+            yield Static("", id="signin-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("access.signin.button"), id="signin-ok", variant="primary")
+                yield Button(t("access.signin.quit"), id="signin-quit")
+            yield Static(t("access.signin.help"), classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#signin-username", Input).focus()
+
+    @on(Input.Submitted, "#signin-username")
+    def _to_password(self) -> None:
+        self.query_one("#signin-password", Input).focus()
+
+    @on(Input.Submitted, "#signin-password")
+    @on(Button.Pressed, "#signin-ok")
+    def _submit(self) -> None:
+        username = self.query_one("#signin-username", Input).value
+        password = self.query_one("#signin-password", Input).value
+        if not username.strip():
+            self.query_one("#signin-username", Input).focus()
+            return
+        self._set_busy(True)
+        self.query_one("#signin-error", Static).update(t("access.signin.checking"))
+        self._check(username, password)
+
+    @on(Button.Pressed, "#signin-quit")
+    def action_quit(self) -> None:
+        self.dismiss(None)
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in self.query("Input, Button"):
+            widget.disabled = busy
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _check(self, username: str, password: str) -> None:
+        from huddle.errors import HuddleError
+        from huddle.services import access
+
+        try:
+            actor = access.authenticate(self.store, username, password)
+        except HuddleError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+        except Exception as exc:  # noqa: BLE001  (a locked or broken store: say so, stay on the form)
+            self.app.call_from_thread(self._refused, t("cli.unexpected", detail=type(exc).__name__))
+        else:
+            self.app.call_from_thread(self.dismiss, actor)
+
+    def _refused(self, message: str) -> None:
+        self._set_busy(False)
+        self.query_one("#signin-error", Static).update(message)
+        password = self.query_one("#signin-password", Input)
+        password.value = ""
+        password.focus()
