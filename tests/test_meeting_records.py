@@ -73,8 +73,11 @@ def test_readiness_history_and_derived_days(store, clock, running):
 
     live = meeting.load_live(store, MONDAY)
     assert live.card.readiness.state == "ready" and live.card.readiness.ready_days == 3
+    # Saving the dialog again without a time keeps Friday's notice.
+    clock.advance(5)
+    assert meeting.set_readiness(store, a.case_id, state="ready").ready_at == ready_at
     history = meeting.readiness_history(store, a.patient_id)
-    assert [h.state for h in history] == ["ready", "expected"]
+    assert [h.state for h in history] == ["ready", "ready", "expected"]
 
     # The Stockholm rule from settings: day 0 counts before 12:00, two grace days.
     from huddle import settings as settings_mod

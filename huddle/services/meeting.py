@@ -848,8 +848,9 @@ def set_readiness(
 ) -> ReadinessInfo:
     """Record the patient's discharge readiness (a new history row; the newest is current).
 
-    ``ready`` without ``ready_at`` means ready now; ``discharged`` without a date
-    means today, and keeps the ready time recorded before (for ready days).
+    ``ready`` without ``ready_at`` keeps the notice time of a patient already
+    ready, else means ready now; ``discharged`` without a date means today, and
+    keeps the ready time recorded before (for ready days).
     """
     from db.models import Readiness
     from huddle import settings as settings_mod
@@ -875,8 +876,12 @@ def set_readiness(
                 raise InputError("meeting.expected_missing")
             if expected_date < today:
                 raise InputError("meeting.expected_past", date=expected_date.isoformat())
+        if state == "ready" and ready_at is None:
+            # Saving "ready" again keeps the notice time (ready days count from it).
+            kept = previous.ready_at if previous is not None and previous.state == "ready" else None
+            ready_at = kept if kept is not None else now
         if state == "ready":
-            ready_at = to_utc(ready_at) if ready_at is not None else now
+            ready_at = to_utc(ready_at)
         if state == "discharged":
             discharged_date = discharged_date or today
             if discharged_date > today:
