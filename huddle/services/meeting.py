@@ -1005,7 +1005,8 @@ def attendance_join(
     source: str = "manual",
     staff_id: int | None = None,
 ) -> AttendanceInfo:
-    """Someone joined; joining again while present returns the same row (room reconnects)."""
+    """Someone joined.  Adding a present person again by hand returns the same row; the room
+    records each connection (its own join and leave), so two tabs never share one row."""
     from sqlalchemy import select
 
     from db.models import Attendance
@@ -1025,7 +1026,7 @@ def attendance_join(
             same_person = (staff_id is not None and a.staff_id == staff_id) or (
                 a.name == who and a.organisation == org
             )
-            if same_person and a.role == rol and a.source == source:
+            if source == "manual" and same_person and a.role == rol and a.source == source:
                 return _attendance_info(a)
         a = Attendance(
             huddle_id=huddle.id,
