@@ -1,0 +1,570 @@
+"""The room server: aiohttp for the page, websocket signalling and the control API; aiortc for media.
+
+One peer connection per participant (an SFU in miniature).  A participant's
+offer carries their own camera and microphone plus ``max_participants - 1``
+receive-only video and audio *slots*; the server fills slots with other
+participants' encoded streams as people come and go, so nobody renegotiates.
+Each received track is read by one ``Source`` and encoded once; every viewer's
+slot sends those same packets (see ``media``).  The banner goes to every
+browser over the WebRTC data channel; who is in the room goes over the websocket.
+
+Peers live in one registry (``Room.participants``); one function wires a
+peer's handlers; a failed peer is closed and its attendance closed; shutdown
+closes all with ``gather``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from aiohttp import WSMsgType, web
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc.rtcconfiguration import RTCBundlePolicy
+
+from huddle.clock import Clock, SystemClock
+from huddle.room.codes import Throttle, display, matches
+from huddle.room.media import Source, SlotTrack
+
+log = logging.getLogger("huddle.room")
+STATIC = Path(__file__).with_name("static")
+NAME_MAX = 80
+
+
+# -- attendance -------------------------------------------------------------------------
+class Attendance(Protocol):
+    def join(self, name: str, organisation: str | None, role: str | None) -> int | None: ...
+    def leave(self, attendance_id: int) -> None: ...
+    def finished(self) -> bool: ...
+
+
+class StoreAttendance:
+    """Joins and leaves recorded on the day's huddle through the meeting services (called in a thread)."""
+
+    def __init__(self, store, day: date) -> None:  # noqa: ANN001
+        self.store = store
+        self.day = day
+
+    def join(self, name: str, organisation: str | None, role: str | None) -> int | None:
+        from huddle.services.meeting import attendance_join
+
+        info = attendance_join(self.store, self.day, name=name, organisation=organisation, role=role, source="room")
+        return info.attendance_id
+
+    def leave(self, attendance_id: int) -> None:
+        from huddle.services.meeting import attendance_leave
+
+        attendance_leave(self.store, attendance_id)
+
+    def finished(self) -> bool:
+        from sqlalchemy import select
+
+        from db.models import Huddle
+
+        with self.store.read() as s:
+            return s.scalar(select(Huddle.state).where(Huddle.date == self.day)) == "finished"
+
+
+# -- configuration and participants -----------------------------------------------------
+@dataclass
+class RoomConfig:
+    day: date
+    code: str
+    expires: datetime  # aware UTC
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    max_participants: int = 8
+    ice_servers: list[dict] = field(default_factory=list)
+    width: int = 320
+    height: int = 240
+    fps: int = 15
+    video_bitrate: int = 300_000
+
+
+@dataclass(eq=False)
+class Participant:
+    id: str
+    name: str
+    organisation: str | None
+    role: str | None
+    ws: web.WebSocketResponse
+    joined_at: datetime
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    attendance_id: int | None = None
+    pc: RTCPeerConnection | None = None
+    channel: Any = None
+    video: Source | None = None
+    audio: Source | None = None
+    drains: list[asyncio.Task] = field(default_factory=list)
+    video_slots: list[tuple[str, SlotTrack]] = field(default_factory=list)
+    audio_slots: list[tuple[str, SlotTrack]] = field(default_factory=list)
+    assigned: dict[str, int] = field(default_factory=dict)  # other participant id -> slot index
+    connected: bool = False
+    left: bool = False
+
+    def public(self) -> dict:
+        return {"name": self.name, "organisation": self.organisation, "role": self.role,
+                "joined_at": self.joined_at.isoformat()}
+
+
+def _is_loopback(remote: str | None) -> bool:
+    try:
+        return ipaddress.ip_address((remote or "").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def include_loopback_candidates() -> None:
+    """aioice leaves out 127.0.0.1; a room on loopback (and a machine offline) needs it."""
+    import aioice.ice
+
+    original = aioice.ice.get_host_addresses
+    if getattr(original, "_huddle", False):
+        return
+
+    def get_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        found = original(use_ipv4, use_ipv6)
+        return (["127.0.0.1"] if use_ipv4 else []) + found
+
+    get_host_addresses._huddle = True  # type: ignore[attr-defined]
+    aioice.ice.get_host_addresses = get_host_addresses
+
+
+# -- the room ---------------------------------------------------------------------------
+class Room:
+    def __init__(self, config: RoomConfig, attendance: Attendance, *, clock: Clock | None = None,
+                 throttle: Throttle | None = None) -> None:
+        self.config = config
+        self.attendance = attendance
+        self.clock = clock or SystemClock()
+        self.throttle = throttle or Throttle()
+        self.participants: dict[str, Participant] = {}
+        self.banner: dict | None = None
+        self.finished = False
+        self.stop_requested: asyncio.Event | None = None
+        self.banner_sent_ms = 0.0
+
+    # -- aiohttp application --------------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[_security_headers])
+        app.router.add_get("/", self._index)
+        app.router.add_get("/strings.json", self._strings)
+        app.router.add_static("/static/", STATIC, show_index=False)
+        app.router.add_get("/ws", self._ws)
+        app.router.add_post("/leave", self._beacon_leave)
+        app.router.add_post("/control/banner", self._control_banner)
+        app.router.add_get("/control/participants", self._control_participants)
+        app.router.add_get("/control/status", self._control_status)
+        app.router.add_post("/control/stop", self._control_stop)
+        app.on_shutdown.append(lambda _app: self.close())
+        return app
+
+    async def _index(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    async def _strings(self, request: web.Request) -> web.Response:
+        from huddle.i18n import catalogue
+
+        out: dict[str, dict[str, str]] = {"en": {}, "sv": {}}
+        for key, texts in catalogue().items():
+            if key.startswith("room.page."):
+                short = key[len("room.page."):]
+                for lang in out:
+                    out[lang][short] = texts.get(lang) or texts.get("en") or key
+        return web.json_response(out)
+
+    # -- signalling -------------------------------------------------------------------------
+    async def _ws(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=10.0, max_msg_size=1 << 20)
+        await ws.prepare(request)
+        who = request.remote or "?"
+        p: Participant | None = None
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    data = json.loads(msg.data)
+                except ValueError:
+                    continue
+                if not isinstance(data, dict):
+                    continue
+                kind = data.get("type")
+                if p is None:
+                    if kind != "join":
+                        continue
+                    p = await self._join(ws, who, data)
+                    if p is None:
+                        break
+                elif kind == "offer" and p.pc is None:
+                    try:
+                        await self._offer(p, data)
+                    except Exception as exc:  # noqa: BLE001
+                        log.warning("offer from %s failed: %s", p.name, exc)
+                        await _send(ws, {"type": "refused", "reason": "media"})
+                        break
+                elif kind == "leave":
+                    break
+        finally:
+            if p is not None:
+                await self.leave(p, "websocket")
+            if not ws.closed:
+                await ws.close()
+        return ws
+
+    def code_expired(self) -> bool:
+        return self.finished or self.clock.now() >= self.config.expires
+
+    async def _join(self, ws: web.WebSocketResponse, who: str, data: dict) -> Participant | None:
+        wait = self.throttle.locked_for(who)
+        if wait > 0:
+            await _send(ws, {"type": "refused", "reason": "slow", "retry_after": int(wait) + 1})
+            return None
+        if not matches(self.config.code, str(data.get("code") or "")):
+            delay = self.throttle.fail(who)
+            await asyncio.sleep(delay)
+            await _send(ws, {"type": "refused", "reason": "code"})
+            return None
+        if not self.finished:
+            try:
+                self.finished = await asyncio.to_thread(self.attendance.finished)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("could not read the meeting's state: %s", exc)
+        if self.code_expired():
+            await _send(ws, {"type": "refused", "reason": "expired"})
+            return None
+        self.throttle.succeed(who)
+        name = " ".join(str(data.get("name") or "").split())[:NAME_MAX]
+        org = " ".join(str(data.get("organisation") or "").split())[:NAME_MAX] or None
+        role = " ".join(str(data.get("role") or "").split())[:40] or None
+        if not name:
+            await _send(ws, {"type": "refused", "reason": "name"})
+            return None
+        if len(self.participants) >= self.config.max_participants:
+            await _send(ws, {"type": "refused", "reason": "full", "max": self.config.max_participants})
+            return None
+        p = Participant(id=secrets.token_hex(6), name=name, organisation=org, role=role, ws=ws,
+                        joined_at=self.clock.now())
+        self.participants[p.id] = p  # reserved before any await: the cap holds
+        try:
+            p.attendance_id = await asyncio.to_thread(self.attendance.join, name, org, role)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("attendance join not recorded for %s: %s", name, exc)
+        await _send(ws, {
+            "type": "welcome",
+            "id": p.id,
+            "secret": p.secret,
+            "slots": self.config.max_participants - 1,
+            "max": self.config.max_participants,
+            "iceServers": self.config.ice_servers,
+            "video": {"width": self.config.width, "height": self.config.height, "fps": self.config.fps},
+            "day": self.config.day.isoformat(),
+        })
+        return p
+
+    async def _offer(self, p: Participant, data: dict) -> None:
+        from aiortc.rtcpeerconnection import filter_preferred_codecs
+        from aiortc.rtcrtpsender import RTCRtpSender
+
+        ice = [RTCIceServer(**_ice_kwargs(s)) for s in self.config.ice_servers]
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=ice, bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        p.pc = pc
+        received: list = []
+        self._wire(p, pc, received)
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=str(data.get("sdp") or ""), type="offer"))
+
+        layout = data.get("layout") or {}
+        by_mid = {t.mid: t for t in pc.getTransceivers()}
+        caps = {k: RTCRtpSender.getCapabilities(k).codecs for k in ("video", "audio")}
+        only = {
+            "video": [c for c in caps["video"] if c.mimeType.lower() in ("video/vp8", "video/rtx")],
+            "audio": [c for c in caps["audio"] if c.mimeType.lower() == "audio/opus"],
+        }
+        used: set[str] = set()
+        for kind in ("video", "audio"):
+            t = by_mid.get(str(layout.get(kind)))
+            if t is not None and t.kind == kind:
+                used.add(t.mid)
+                t.direction = "recvonly"
+                track = t.receiver.track
+                if track is not None and track in received:
+                    src = Source(kind, track, width=self.config.width, height=self.config.height,
+                                 fps=self.config.fps, bitrate=self.config.video_bitrate)
+                    setattr(p, kind, src)
+                    src.start()
+            slots = p.video_slots if kind == "video" else p.audio_slots
+            for mid in list(layout.get(f"{kind}_slots") or [])[: self.config.max_participants - 1]:
+                t = by_mid.get(str(mid))
+                if t is None or t.kind != kind or t.mid in used:
+                    continue
+                used.add(t.mid)
+                t.direction = "sendonly"
+                t._codecs = filter_preferred_codecs(t._codecs, only[kind]) or t._codecs
+                slot = SlotTrack(kind)
+                t.sender.replaceTrack(slot)
+                t.sender._send_keyframe = slot.request_keyframe  # PLI/FIR reach the one shared encoder
+                slots.append((t.mid, slot))
+        for t in pc.getTransceivers():
+            if t.mid not in used:
+                t.direction = "inactive"
+        # Every received track is read: the unexpected ones are drained.
+        for track in received:
+            if track not in (getattr(p.video, "track", None), getattr(p.audio, "track", None)):
+                p.drains.append(asyncio.ensure_future(_drain(track)))
+
+        await pc.setLocalDescription(await pc.createAnswer())
+        if p.left:
+            return
+        await _send(p.ws, {"type": "answer", "sdp": pc.localDescription.sdp})
+        p.connected = True
+        self._arrange()
+
+    def _wire(self, p: Participant, pc: RTCPeerConnection, received: list) -> None:
+        @pc.on("track")
+        def on_track(track) -> None:  # noqa: ANN001
+            received.append(track)
+
+        @pc.on("datachannel")
+        def on_datachannel(channel) -> None:  # noqa: ANN001
+            p.channel = channel
+            if self.banner is not None:
+                channel.send(json.dumps(self.banner))
+
+            @channel.on("message")
+            def on_message(message) -> None:  # noqa: ANN001
+                if isinstance(message, str) and message.startswith("{\"type\":\"ping\""):
+                    channel.send(message.replace("ping", "pong", 1))
+
+        @pc.on("connectionstatechange")
+        async def on_state() -> None:
+            if pc.connectionState in ("failed", "closed") and not p.left:
+                await self.leave(p, f"ice {pc.connectionState}")
+
+    # -- who sees whom ------------------------------------------------------------------------
+    def _arrange(self) -> None:
+        """Give every connected viewer a slot for every other connected participant; tell each who is where."""
+        live = [p for p in self.participants.values() if p.connected and not p.left]
+        for viewer in live:
+            for other in live:
+                if other is viewer or other.id in viewer.assigned:
+                    continue
+                taken = set(viewer.assigned.values())
+                free = next((i for i in range(max(len(viewer.video_slots), len(viewer.audio_slots)))
+                             if i not in taken), None)
+                if free is None:
+                    continue
+                viewer.assigned[other.id] = free
+                if free < len(viewer.video_slots):
+                    viewer.video_slots[free][1].attach(other.video)
+                if free < len(viewer.audio_slots):
+                    viewer.audio_slots[free][1].attach(other.audio)
+        for viewer in live:
+            asyncio.ensure_future(_send(viewer.ws, self.roster_for(viewer)))
+
+    def roster_for(self, viewer: Participant) -> dict:
+        people = []
+        for pid, idx in viewer.assigned.items():
+            other = self.participants.get(pid)
+            if other is None:
+                continue
+            people.append({
+                "id": other.id,
+                "name": other.name,
+                "organisation": other.organisation,
+                "video_mid": viewer.video_slots[idx][0] if idx < len(viewer.video_slots) else None,
+                "audio_mid": viewer.audio_slots[idx][0] if idx < len(viewer.audio_slots) else None,
+            })
+        return {"type": "roster", "participants": people, "count": len(self.participants),
+                "max": self.config.max_participants}
+
+    async def leave(self, p: Participant, reason: str = "") -> None:
+        """Gone at once: slots freed, media closed, attendance closed.  Safe to call twice."""
+        if p.left:
+            return
+        p.left = True
+        log.info("%s left (%s)", p.name, reason)
+        self.participants.pop(p.id, None)
+        for viewer in self.participants.values():
+            idx = viewer.assigned.pop(p.id, None)
+            if idx is not None:
+                if idx < len(viewer.video_slots):
+                    viewer.video_slots[idx][1].attach(None)
+                if idx < len(viewer.audio_slots):
+                    viewer.audio_slots[idx][1].attach(None)
+        for src in (p.video, p.audio):
+            if src is not None:
+                await src.stop()
+        for task in p.drains:
+            task.cancel()
+        if p.pc is not None:
+            await p.pc.close()
+        if p.attendance_id is not None:
+            try:
+                await asyncio.to_thread(self.attendance.leave, p.attendance_id)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("attendance leave not recorded for %s: %s", p.name, exc)
+        if not p.ws.closed:
+            await p.ws.close()
+        self._arrange()
+
+    async def _beacon_leave(self, request: web.Request) -> web.Response:
+        """``navigator.sendBeacon`` on pagehide: the tab is closing, leave now."""
+        try:
+            data = json.loads(await request.text())
+        except ValueError:
+            return web.Response(status=400)
+        p = self.participants.get(str(data.get("id")))
+        if p is not None and hmac.compare_digest(p.secret, str(data.get("secret") or "")):
+            await self.leave(p, "pagehide")
+        return web.Response(status=204)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(self.leave(p, "room closed") for p in list(self.participants.values())),
+                             return_exceptions=True)
+
+    # -- the control API (the app, on this machine, with the token) ---------------------------
+    def _authorised(self, request: web.Request) -> bool:
+        own = (request.transport.get_extra_info("sockname") or ("",))[0] if request.transport else ""
+        if not (_is_loopback(request.remote) or request.remote == own):
+            return False  # the control API answers only on this machine
+        header = request.headers.get("Authorization", "")
+        return hmac.compare_digest(header.encode(), f"Bearer {self.config.token}".encode())
+
+    async def _control_banner(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": "unauthorised"}, status=401)
+        try:
+            banner = await request.json()
+        except ValueError:
+            return web.json_response({"error": "json"}, status=400)
+        if not isinstance(banner, dict):
+            return web.json_response({"error": "json"}, status=400)
+        sent = self.publish(banner)
+        return web.json_response({"sent": sent})
+
+    def publish(self, banner: dict) -> int:
+        banner = {**banner, "type": "banner", "sent_ms": time.time() * 1000}
+        self.banner = banner
+        if banner.get("meeting") == "finished":
+            self.finished = True
+        payload = json.dumps(banner)
+        sent = 0
+        for p in list(self.participants.values()):
+            ch = p.channel
+            if ch is not None and ch.readyState == "open":
+                ch.send(payload)
+                sent += 1
+        return sent
+
+    async def _control_participants(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": "unauthorised"}, status=401)
+        return web.json_response([p.public() for p in self.participants.values()])
+
+    async def _control_status(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": "unauthorised"}, status=401)
+        return web.json_response(self.status())
+
+    def status(self) -> dict:
+        return {
+            "code": display(self.config.code),
+            "expires": self.config.expires.isoformat(),
+            "expired": self.code_expired(),
+            "participants": len(self.participants),
+            "max": self.config.max_participants,
+        }
+
+    async def _control_stop(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": "unauthorised"}, status=401)
+        if self.stop_requested is not None:
+            self.stop_requested.set()
+        return web.json_response({"stopping": True})
+
+
+# -- helpers ------------------------------------------------------------------------------
+@web.middleware
+async def _security_headers(request: web.Request, handler):  # noqa: ANN001, ANN202
+    response = await handler(request)
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; media-src 'self' blob: mediastream:; img-src 'self' data:; "
+        "connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+async def _send(ws: web.WebSocketResponse, data: dict) -> None:
+    if ws.closed:
+        return
+    try:
+        await ws.send_json(data)
+    except (ConnectionError, RuntimeError):
+        pass
+
+
+async def _drain(track) -> None:  # noqa: ANN001
+    from aiortc.mediastreams import MediaStreamError
+
+    try:
+        while True:
+            await track.recv()
+    except (MediaStreamError, asyncio.CancelledError):
+        pass
+
+
+def _ice_kwargs(server: dict) -> dict:
+    return {k: server[k] for k in ("urls", "username", "credential") if k in server}
+
+
+def parse_ice_server(text: str) -> dict:
+    """``stun:host:3478`` or ``turn:user:secret@host:3478`` -> an RTCIceServer-style dict."""
+    scheme, _, rest = text.partition(":")
+    if scheme not in ("stun", "turn", "turns") or not rest:
+        raise ValueError(text)
+    if "@" in rest:
+        cred, _, host = rest.rpartition("@")
+        user, _, secret = cred.partition(":")
+        return {"urls": f"{scheme}:{host}", "username": user, "credential": secret}
+    return {"urls": f"{scheme}:{rest}"}
+
+
+async def serve(room: Room, host: str, port: int, ssl_context=None, ready=None) -> None:  # noqa: ANN001
+    """Run until ``POST /control/stop``, SIGINT or SIGTERM; then close every peer and stop."""
+    import signal
+
+    room.stop_requested = asyncio.Event()
+    if _is_loopback(host) or host in ("localhost", "0.0.0.0", "::"):
+        include_loopback_candidates()
+    runner = web.AppRunner(room.app(), handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, ssl_context=ssl_context, shutdown_timeout=2.0)
+    await site.start()
+    actual_port = port
+    for sock in getattr(site._server, "sockets", None) or []:  # noqa: SLF001
+        actual_port = sock.getsockname()[1]
+        break
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, room.stop_requested.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    if ready is not None:
+        ready(actual_port)
+    try:
+        await room.stop_requested.wait()
+    finally:
+        await room.close()
+        await runner.cleanup()
