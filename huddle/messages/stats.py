@@ -1,0 +1,87 @@
+"""Manager statistics: the stats and export commands and the statistics screen."""
+
+MESSAGES = {
+    "stats.bad_grouping": {
+        "en": "Cannot group by {value!r}; choose one of {choices}.",
+        "sv": "Kan inte gruppera efter {value!r}; välj en av {choices}.",
+    },
+    "stats.title": {"en": "Figures {start} – {end}", "sv": "Nyckeltal {start} – {end}"},
+    "stats.title_by": {
+        "en": "Figures {start} – {end}, by {by}",
+        "sv": "Nyckeltal {start} – {end}, per {by}",
+    },
+    "stats.empty": {
+        "en": "No cases between {start} and {end}.",
+        "sv": "Inga ärenden mellan {start} och {end}.",
+    },
+    "stats.overall": {"en": "All", "sv": "Totalt"},
+    "stats.none": {"en": "(none)", "sv": "(saknas)"},
+    "stats.by.day": {"en": "day", "sv": "dag"},
+    "stats.by.week": {"en": "week", "sv": "vecka"},
+    "stats.by.month": {"en": "month", "sv": "månad"},
+    "stats.by.unit": {"en": "unit", "sv": "enhet"},
+    "stats.by.municipality": {"en": "municipality", "sv": "kommun"},
+    "stats.by.organisation": {"en": "organisation", "sv": "organisation"},
+    "stats.by.none": {"en": "no grouping", "sv": "ingen gruppering"},
+    # columns
+    "stats.col.key": {"en": "Group", "sv": "Grupp"},
+    "stats.col.cases": {"en": "Cases", "sv": "Ärenden"},
+    "stats.col.mean_s": {"en": "Mean", "sv": "Medel"},
+    "stats.col.median_s": {"en": "Median", "sv": "Median"},
+    "stats.col.p90_s": {"en": "p90", "sv": "p90"},
+    "stats.col.within_target_share": {"en": "Within target", "sv": "Inom mål"},
+    "stats.col.over_target": {"en": "Over-runs", "sv": "Överdrag"},
+    "stats.col.patients_per_huddle": {"en": "Per huddle", "sv": "Per möte"},
+    "stats.col.meeting_mean_s": {"en": "Meeting", "sv": "Möteslängd"},
+    "stats.col.deferred": {"en": "Deferred", "sv": "Uppskjutna"},
+    "stats.col.carried": {"en": "Carried", "sv": "Överförda"},
+    "stats.col.discharge_ready_days": {"en": "Ready days", "sv": "Utskrivningsklara dagar"},
+    "stats.col.payment_liable_days": {"en": "Liable days", "sv": "Betalningsansvarsdagar"},
+    "stats.col.sip_met_share": {"en": "SIP in time", "sv": "SIP i tid"},
+    "stats.col.home_visits": {"en": "Home visits", "sv": "Hembesök"},
+    "stats.col.red_days": {"en": "Red days", "sv": "Röda dagar"},
+    "stats.col.suggested_target_s": {"en": "Suggested target", "sv": "Föreslaget mål"},
+    # notes under the table
+    "stats.note.percentiles": {
+        "en": "Times per discussed case; median and p90 are nearest-rank. Liability rule: {rule}.",
+        "sv": "Tid per diskuterat ärende; median och p90 enligt närmaste rang. Betalningsregel: {rule}.",
+    },
+    "stats.note.blockers": {"en": "Waiting for (cases per owner): {items}", "sv": "Väntar på (ärenden per ägare): {items}"},
+    "stats.note.gaps": {
+        "en": "Held huddles without a needed role: {items} (of {held})",
+        "sv": "Genomförda möten utan en behövd roll: {items} (av {held})",
+    },
+    "stats.note.suggested": {
+        "en": "Suggested per-case target {target} s: the {pct}th percentile ({pick} s) of {cases} cases; {excluded} outliers outside {low}–{high} s left out.",
+        "sv": "Föreslaget mål per ärende {target} s: {pct}:e percentilen ({pick} s) av {cases} ärenden; {excluded} avvikande utanför {low}–{high} s är borträknade.",
+    },
+    "stats.note.no_suggestion": {
+        "en": "No suggested target: fewer than {n} discussed cases.",
+        "sv": "Inget föreslaget mål: färre än {n} diskuterade ärenden.",
+    },
+    "stats.export_done": {
+        "en": "Exported {rows} cases ({start} – {end}).",
+        "sv": "Exporterade {rows} ärenden ({start} – {end}).",
+    },
+    # screen
+    "stats.screen.title": {"en": "Statistics", "sv": "Statistik"},
+    "stats.screen.from": {"en": "From", "sv": "Från"},
+    "stats.screen.to": {"en": "To", "sv": "Till"},
+    "stats.screen.by": {"en": "Group by", "sv": "Gruppera efter"},
+    "stats.screen.loading": {"en": "Loading figures…", "sv": "Hämtar nyckeltal…"},
+    "stats.screen.trend": {"en": "Time per case by {bucket}", "sv": "Tid per ärende per {bucket}"},
+    "stats.screen.seconds": {"en": "seconds", "sv": "sekunder"},
+    "stats.screen.meetings": {"en": "Huddles for {key}", "sv": "Möten för {key}"},
+    "stats.screen.meetings_all": {"en": "All huddles", "sv": "Alla möten"},
+    "stats.screen.back": {"en": "Back", "sv": "Tillbaka"},
+    "stats.screen.refresh": {"en": "Refresh", "sv": "Uppdatera"},
+    "stats.screen.drill": {"en": "Huddles of group", "sv": "Gruppens möten"},
+    "stats.screen.hint": {
+        "en": "Enter on a group shows its huddles.",
+        "sv": "Enter på en grupp visar dess möten.",
+    },
+    "stats.screen.bad_date": {"en": "Write dates as YYYY-MM-DD.", "sv": "Skriv datum som ÅÅÅÅ-MM-DD."},
+    "stats.col.date": {"en": "Date", "sv": "Datum"},
+    "stats.col.agenda_cases": {"en": "On agenda", "sv": "På agendan"},
+    "stats.col.meeting_s": {"en": "Meeting", "sv": "Möteslängd"},
+}

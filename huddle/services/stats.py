@@ -1,0 +1,453 @@
+"""Manager statistics: figures for a period, grouped, computed in SQL over the rollup.
+
+The figures come from ``case_stat`` (one anonymous row per case, see
+``huddle.services.rollup``) and the huddles' attendance; never from patient
+rows, so a manager's view carries no identity.
+
+Definitions (the same ones the property tests compute naively in Python):
+
+* ``cases``: cases discussed (with a time); ``agenda_cases``: all cases on the
+  agendas.  Time figures are over discussed cases, in whole seconds.
+* ``median_s`` and ``p90_s`` are *nearest-rank* percentiles: sorted times
+  x1..xn, the p-th percentile is x_k with k = ceil(p * n / 100) (the median is
+  the lower middle value when n is even).
+* ``within_target_share``: discussed cases with time <= the huddle's per-case
+  target, divided by ``cases``; ``over_target``: cases over it.
+* ``huddles``: huddles in which the group had a discussed case;
+  ``patients_per_huddle`` = cases / huddles; ``meeting_mean_s``: mean length
+  (start to finish) of the group's huddles that finished.
+* ``deferred``: cases that left their huddle unfinished (deferred or not
+  reached); ``carried``: cases carried over from an earlier huddle.
+* ``discharge_ready_days`` / ``payment_liable_days``: sums over cases of the
+  days counted on the case where readiness was recorded (see rollup);
+  ``discharged_ready_days_mean``: mean ready days of completed episodes.
+* ``sip_met_share``: ready notices with a SIP meeting decided by the deadline.
+* ``blockers_by_owner``: cases waiting on each owning organisation.
+* ``attendance_gaps``: held huddles (of the group) without a needed role.
+* ``suggested_target_s``: from the group's own times, outliers outside the
+  Tukey fences (Q1 - 1.5 IQR, Q3 + 1.5 IQR, nearest-rank quartiles) left out,
+  the nearest-rank 80th percentile of the rest, rounded up to 30 s; only with
+  at least ``SUGGEST_MIN_CASES`` discussed cases.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import text
+
+from huddle.errors import InputError
+from huddle.store import Store
+
+GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
+KEY_SQL = {
+    None: "'*'",
+    "day": "huddle_date",
+    "week": "week",
+    "month": "substr(huddle_date, 1, 7)",
+    "unit": "unit",
+    "municipality": "municipality",
+    "organisation": "organisation",
+}
+SUGGEST_MIN_CASES = 20
+SUGGEST_PERCENTILE = 80
+SUGGEST_STEP_S = 30
+STATS_ROLES = ("manager", "admin")
+
+
+def nearest_rank(sorted_values: list, p: int):  # noqa: ANN201
+    """The p-th nearest-rank percentile of already sorted values (None when empty)."""
+    n = len(sorted_values)
+    if n == 0:
+        return None
+    k = max(1, -(-p * n // 100))
+    return sorted_values[k - 1]
+
+
+def round_up(value: float, step: int = SUGGEST_STEP_S) -> int:
+    return int(math.ceil(value / step) * step)
+
+
+@dataclass(frozen=True)
+class Figures:
+    cases: int = 0
+    agenda_cases: int = 0
+    mean_s: float | None = None
+    median_s: int | None = None
+    p90_s: int | None = None
+    within_target_share: float | None = None
+    within_target: int = 0
+    over_target: int = 0
+    huddles: int = 0
+    patients_per_huddle: float | None = None
+    meeting_mean_s: float | None = None
+    deferred: int = 0
+    carried: int = 0
+    ready_cases: int = 0
+    discharge_ready_days: int = 0
+    payment_liable_days: int = 0
+    discharged_cases: int = 0
+    discharged_ready_days_mean: float | None = None
+    sip_due: int = 0
+    sip_met: int = 0
+    sip_met_share: float | None = None
+    decisions: int = 0
+    home_visits: int = 0
+    red_days: int = 0
+    green_days: int = 0
+    blockers: int = 0
+    blockers_by_owner: tuple[tuple[str, int], ...] = ()
+    huddles_held: int = 0
+    attendance_gaps: tuple[tuple[str, int], ...] = ()
+    suggested_target_s: int | None = None
+    suggested_basis: tuple[tuple[str, Any], ...] = ()
+    key: str | None = None
+
+    def to_json(self, *, with_key: bool = True) -> dict:
+        d = asdict(self)
+        key = d.pop("key")
+        d["blockers_by_owner"] = dict(self.blockers_by_owner)
+        d["attendance_gaps"] = dict(self.attendance_gaps)
+        d["suggested_basis"] = dict(self.suggested_basis) if self.suggested_basis else None
+        return {"key": key, **d} if with_key else d
+
+
+@dataclass(frozen=True)
+class StatsResult:
+    start: date
+    end: date
+    by: str | None
+    overall: Figures
+    groups: tuple[Figures, ...]
+    rule: str
+    target_s: int
+    needed_roles: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "by": self.by,
+            "liability_rule": self.rule,
+            "percentiles": "nearest-rank",
+            "overall": self.overall.to_json(with_key=False),
+            "groups": [g.to_json() for g in self.groups],
+        }
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    huddle_date: date
+    position: int
+    unit: str | None
+    municipality: str | None
+    state: str
+    duration_s: int | None
+    target_s: int
+    over_target: bool | None
+    readiness: str | None
+    discharge_ready_days: int | None
+    payment_liable_days: int | None
+    deferred: bool
+    decisions: int
+    blocker_owner: str | None
+    organisation: str | None
+    carried: bool
+    home_visits: int
+    sip_due: bool
+    sip_met: bool
+    day_mark: str | None
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["huddle_date"] = self.huddle_date.isoformat()
+        return d
+
+
+EXPORT_COLUMNS = [
+    "huddle_date", "position", "unit", "municipality", "state", "duration_s", "target_s", "over_target",
+    "readiness", "discharge_ready_days", "payment_liable_days", "deferred", "decisions", "blocker_owner",
+    "organisation", "carried", "home_visits", "sip_due", "sip_met", "day_mark",
+]
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One huddle in a group's drill-down: figures only."""
+
+    huddle_date: date
+    agenda_cases: int
+    cases: int
+    mean_s: float | None
+    within_target_share: float | None
+    deferred: int
+    meeting_s: int | None
+    red_days: int
+
+
+# -- input ------------------------------------------------------------------------------
+
+
+def check_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """Both ends inclusive; defaults: the last 30 days up to today."""
+    end = end or today
+    start = start or end - timedelta(days=29)
+    if start > end:
+        raise InputError("date.range", start=start.isoformat(), end=end.isoformat())
+    return start, end
+
+
+def check_grouping(by: str | None) -> str | None:
+    if by is not None and by not in GROUPINGS:
+        raise InputError("stats.bad_grouping", value=by, choices=", ".join(GROUPINGS))
+    return by
+
+
+# -- SQL --------------------------------------------------------------------------------
+
+_BASE = "base AS (SELECT {key} AS k, * FROM case_stat WHERE huddle_date BETWEEN :start AND :end)"
+
+_MAIN = """
+WITH {base}
+SELECT k,
+       count(duration_s), count(*), avg(duration_s),
+       sum(CASE WHEN duration_s <= target_s THEN 1 ELSE 0 END),
+       sum(CASE WHEN duration_s > target_s THEN 1 ELSE 0 END),
+       count(DISTINCT CASE WHEN duration_s IS NOT NULL THEN huddle_id END),
+       sum(deferred), sum(carried),
+       count(ready_days), coalesce(sum(ready_days), 0), coalesce(sum(liable_days), 0),
+       sum(CASE WHEN readiness = 'discharged' AND ready_days IS NOT NULL THEN 1 ELSE 0 END),
+       avg(CASE WHEN readiness = 'discharged' THEN ready_days END),
+       sum(sip_due), sum(sip_met), sum(decisions), sum(home_visits),
+       sum(CASE WHEN day_mark = 'red' THEN 1 ELSE 0 END), sum(CASE WHEN day_mark = 'green' THEN 1 ELSE 0 END),
+       sum(blockers)
+  FROM base GROUP BY k
+"""
+
+# Nearest-rank percentiles over a window: k = ceil(p n / 100) written in integers.
+_PCT = """
+WITH {base},
+ranked AS (
+  SELECT k, duration_s AS d,
+         row_number() OVER (PARTITION BY k ORDER BY duration_s) AS rn,
+         count(*) OVER (PARTITION BY k) AS n
+    FROM base WHERE duration_s IS NOT NULL)
+SELECT k,
+       max(CASE WHEN rn = (n + 1) / 2 THEN d END),
+       max(CASE WHEN rn = (9 * n + 9) / 10 THEN d END)
+  FROM ranked GROUP BY k
+"""
+
+_SUGGEST = """
+WITH {base},
+ranked AS (
+  SELECT k, duration_s AS d,
+         row_number() OVER (PARTITION BY k ORDER BY duration_s) AS rn,
+         count(*) OVER (PARTITION BY k) AS n
+    FROM base WHERE duration_s IS NOT NULL),
+q AS (
+  SELECT k, max(n) AS n,
+         max(CASE WHEN rn = (n + 3) / 4 THEN d END) AS q1,
+         max(CASE WHEN rn = (3 * n + 3) / 4 THEN d END) AS q3
+    FROM ranked GROUP BY k HAVING max(n) >= :min_n),
+kept AS (
+  SELECT r.k, r.d,
+         row_number() OVER (PARTITION BY r.k ORDER BY r.d) AS rn,
+         count(*) OVER (PARTITION BY r.k) AS m
+    FROM ranked r JOIN q ON q.k IS r.k
+   WHERE r.d >= q.q1 - 1.5 * (q.q3 - q.q1) AND r.d <= q.q3 + 1.5 * (q.q3 - q.q1))
+SELECT q.k, q.n, q.q1, q.q3,
+       (SELECT max(m) FROM kept WHERE kept.k IS q.k),
+       (SELECT max(CASE WHEN rn = (:pct * m + 99) / 100 THEN d END) FROM kept WHERE kept.k IS q.k)
+  FROM q
+"""
+
+_MEETING = """
+WITH {base}
+SELECT k, avg(meeting_s) FROM (SELECT DISTINCT k, huddle_id, meeting_s FROM base WHERE meeting_s IS NOT NULL)
+ GROUP BY k
+"""
+
+_HELD = """
+WITH {base}
+SELECT k, count(*) FROM (SELECT DISTINCT k, huddle_id FROM base WHERE huddle_held) GROUP BY k
+"""
+
+_GAPS = """
+WITH {base}, roles(role) AS (VALUES {values})
+SELECT g.k, roles.role, count(*)
+  FROM (SELECT DISTINCT k, huddle_id FROM base WHERE huddle_held) g CROSS JOIN roles
+ WHERE NOT EXISTS (SELECT 1 FROM attendance a WHERE a.huddle_id = g.huddle_id AND a.role = roles.role)
+ GROUP BY g.k, roles.role
+"""
+
+_OWNERS = """
+WITH {base}
+SELECT k, blocker_owner, count(*) FROM base WHERE blocker_owner IS NOT NULL GROUP BY k, blocker_owner
+"""
+
+
+def _q(session, sql: str, by: str | None, params: dict, **fmt: str):  # noqa: ANN001, ANN202
+    base = _BASE.format(key=KEY_SQL[by])
+    return session.execute(text(sql.format(base=base, **fmt)), params).all()
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> dict[Any, Figures]:  # noqa: ANN001
+    from huddle.services.rollup import BLOCKER_SEP
+
+    acc: dict[Any, dict] = {}
+    for r in _q(session, _MAIN, by, params):
+        (k, cases, agenda, mean, within, over, huddles, deferred, carried, ready, rdays, ldays, disc, disc_mean,
+         sip_due, sip_met, dec, home, red, green, blockers) = r
+        acc[k] = dict(
+            key=k, cases=cases, agenda_cases=agenda, mean_s=mean, within_target=within or 0,
+            over_target=over or 0, within_target_share=_share(within or 0, cases), huddles=huddles,
+            patients_per_huddle=_share(cases, huddles), deferred=deferred or 0, carried=carried or 0,
+            ready_cases=ready, discharge_ready_days=rdays, payment_liable_days=ldays, discharged_cases=disc or 0,
+            discharged_ready_days_mean=disc_mean, sip_due=sip_due or 0, sip_met=sip_met or 0,
+            sip_met_share=_share(sip_met or 0, sip_due or 0), decisions=dec or 0, home_visits=home or 0,
+            red_days=red or 0, green_days=green or 0, blockers=blockers or 0,
+        )
+    if not acc:
+        return {}
+    for k, median, p90 in _q(session, _PCT, by, params):
+        acc[k].update(median_s=median, p90_s=p90)
+    for k, meeting in _q(session, _MEETING, by, params):
+        acc[k]["meeting_mean_s"] = meeting
+    for k, held in _q(session, _HELD, by, params):
+        acc[k]["huddles_held"] = held
+    if roles:
+        values = ", ".join(f"(:role{i})" for i in range(len(roles)))
+        gaps: dict[Any, dict[str, int]] = {}
+        for k, role, n in _q(session, _GAPS, by, {**params, **{f"role{i}": r for i, r in enumerate(roles)}}, values=values):
+            gaps.setdefault(k, {})[role] = n
+        for k, g in gaps.items():
+            acc[k]["attendance_gaps"] = tuple((r, g[r]) for r in roles if r in g)
+    owners: dict[Any, dict[str, int]] = {}
+    for k, joined, n in _q(session, _OWNERS, by, params):
+        for owner in joined.split(BLOCKER_SEP):
+            owners.setdefault(k, {})
+            owners[k][owner] = owners[k].get(owner, 0) + n
+    for k, o in owners.items():
+        acc[k]["blockers_by_owner"] = tuple(sorted(o.items(), key=lambda kv: (-kv[1], kv[0])))
+    sparams = {**params, "min_n": SUGGEST_MIN_CASES, "pct": SUGGEST_PERCENTILE}
+    for k, n, q1, q3, kept, pick in _q(session, _SUGGEST, by, sparams):
+        if pick is None:
+            continue
+        iqr = q3 - q1
+        acc[k]["suggested_target_s"] = round_up(pick)
+        acc[k]["suggested_basis"] = (
+            ("cases", kept),
+            ("excluded", n - kept),
+            ("percentile", SUGGEST_PERCENTILE),
+            ("percentile_s", pick),
+            ("low_s", q1 - 1.5 * iqr),
+            ("high_s", q3 + 1.5 * iqr),
+        )
+    return {k: Figures(**v) for k, v in acc.items()}
+
+
+def _catch_up(store: Store, start: date, end: date) -> None:
+    """Rows missing from the rollup (cases written without ``refresh``) are filled in first."""
+    from huddle.services import rollup
+
+    with store.read() as s:
+        stale = rollup.stale_huddles(s, start, end)
+    if stale:
+        with store.write() as s:
+            rollup.refresh_huddles(s, rollup.stale_huddles(s, start, end))
+
+
+def _settings(session):  # noqa: ANN001, ANN202
+    from huddle import settings as settings_mod
+
+    return settings_mod.load(session)
+
+
+def figures(store: Store, start: date, end: date, by: str | None = None) -> StatsResult:
+    """The figures for the period (both days inclusive), overall and per group."""
+    store.require(*STATS_ROLES)
+    check_grouping(by)
+    if start > end:
+        raise InputError("date.range", start=start.isoformat(), end=end.isoformat())
+    _catch_up(store, start, end)
+    params = {"start": start.isoformat(), "end": end.isoformat()}
+    with store.read() as s:
+        cfg = _settings(s)
+        roles = tuple(cfg.needed_roles)
+        overall = _figures(s, None, params, roles).get("*", Figures())
+        groups: tuple[Figures, ...] = ()
+        if by is not None:
+            found = _figures(s, by, params, roles)
+            groups = tuple(found[k] for k in sorted(found, key=lambda k: (k is None, k or "")))
+    return StatsResult(start, end, by, overall, groups, cfg.liability.name, cfg.target_s, roles)
+
+
+def _key_filter(by: str, key: str | None) -> str:
+    expr = KEY_SQL[by]
+    return f"{expr} IS :key"
+
+
+def meetings(store: Store, start: date, end: date, by: str | None, key: str | None) -> list[MeetingRow]:
+    """Drill-down: the huddles in which a group (or everything, when ``by`` is None) had cases."""
+    store.require(*STATS_ROLES)
+    check_grouping(by)
+    where = "" if by is None else " AND " + _key_filter(by, key)
+    sql = f"""
+    SELECT huddle_date, count(*), count(duration_s), avg(duration_s),
+           sum(CASE WHEN duration_s <= target_s THEN 1 ELSE 0 END), sum(deferred), max(meeting_s),
+           sum(CASE WHEN day_mark = 'red' THEN 1 ELSE 0 END)
+      FROM case_stat WHERE huddle_date BETWEEN :start AND :end{where}
+     GROUP BY huddle_id, huddle_date ORDER BY huddle_date
+    """
+    with store.read() as s:
+        rows = s.execute(text(sql), {"start": start.isoformat(), "end": end.isoformat(), "key": key}).all()
+    return [
+        MeetingRow(date.fromisoformat(d) if isinstance(d, str) else d, agenda, cases, mean, _share(within or 0, cases),
+                   deferred or 0, meeting, red or 0)
+        for d, agenda, cases, mean, within, deferred, meeting, red in rows
+    ]
+
+
+def export_rows(store: Store, start: date, end: date) -> list[ExportRow]:
+    """One anonymous row per case in the period; writes an ``export`` audit event (no patient ids)."""
+    store.require(*STATS_ROLES)
+    if start > end:
+        raise InputError("date.range", start=start.isoformat(), end=end.isoformat())
+    _catch_up(store, start, end)
+    sql = """
+    SELECT huddle_date, position, unit, municipality, state, duration_s, target_s, readiness, ready_days,
+           liable_days, deferred, decisions, blocker_owner, organisation, carried, home_visits, sip_due, sip_met,
+           day_mark
+      FROM case_stat WHERE huddle_date BETWEEN :start AND :end ORDER BY huddle_date, position, case_id
+    """
+    with store.read() as s:
+        rows = s.execute(text(sql), {"start": start.isoformat(), "end": end.isoformat()}).all()
+    out = [
+        ExportRow(
+            huddle_date=date.fromisoformat(r[0]), position=r[1], unit=r[2], municipality=r[3], state=r[4],
+            duration_s=r[5], target_s=r[6], over_target=None if r[5] is None else r[5] > r[6], readiness=r[7],
+            discharge_ready_days=r[8], payment_liable_days=r[9], deferred=bool(r[10]), decisions=r[11],
+            blocker_owner=r[12], organisation=r[13], carried=bool(r[14]), home_visits=r[15],
+            sip_due=bool(r[16]), sip_met=bool(r[17]), day_mark=r[18],
+        )
+        for r in rows
+    ]
+    with store.write() as s:
+        store.audit(s, "export", f"stats.export {start.isoformat()}..{end.isoformat()} rows={len(out)}")
+    return out
+
+
+def today(store: Store) -> date:
+    from huddle.clock import local_date
+
+    with store.read() as s:
+        tz = _settings(s).tz
+    return local_date(store.now(), tz)
