@@ -45,8 +45,8 @@ def test_case_summary_text_has_everything_the_record_needs(store, clock):
         "Case: done",
         "Decisions:",
         "- Hembesök inom två dagar (home visit); responsible: Oskarshamns kommun, Eva Ek; by 2026-12-02",
-        "Discharge readiness: ready for discharge since 2026-11-27 10:00; 3 ready days, "
-        "0 payment-liable days (liable from 2026-12-01); SIP invitation by 2026-11-30",
+        "Discharge readiness: ready for discharge since 2026-11-27 10:00; ready days: 3, "
+        "payment-liable days: 0 (liable from 2026-12-01); SIP invitation by 2026-11-30",
         "Waiting for:",
         "- Biståndsbeslut om hemtjänst (owner: Oskarshamns kommun)",
         "Day: red day (Hembesöket blev inte av)",
@@ -55,9 +55,17 @@ def test_case_summary_text_has_everything_the_record_needs(store, clock):
     assert "Case: deferred (Väntar på provsvar)" in meeting.case_summary(store, b.case_id)
     c_text = meeting.case_summary(store, c.case_id)
     assert "Case: waiting (not reached)" in c_text and "Time: 0:10 of target 5:00" in c_text
+    # On the next huddle the reason says why the case came, not what happened to it there.
+    from tests.test_meeting_services import TUESDAY
+
+    tuesday = meeting.load_live(store, TUESDAY).cases
+    b_next = meeting.case_summary(store, tuesday[0].case_id)
+    assert "Case: waiting\n" in b_next
+    assert "Carried over from the huddle of 2026-11-30: Väntar på provsvar" in b_next
+    assert "Carried over from the huddle of 2026-11-30: not reached" in meeting.case_summary(store, tuesday[1].case_id)
     with store.read() as s:
         exported = s.scalars(select(AuditEvent.case_id).where(AuditEvent.action == "export")).all()
-    assert list(exported) == [a.case_id, b.case_id, c.case_id]
+    assert list(exported)[:3] == [a.case_id, b.case_id, c.case_id]
 
 
 def test_case_summary_in_swedish(store, clock):

@@ -134,8 +134,13 @@ MESSAGES = {
     "meeting.sum.ready_since": {"en": "since {when}", "sv": "sedan {when}"},
     "meeting.sum.discharged": {"en": "on {date}", "sv": "den {date}"},
     "meeting.sum.ready_days": {
-        "en": "{days} ready days, {liable} payment-liable days (liable from {first}); SIP invitation by {sip}",
-        "sv": "{days} utskrivningsklara dagar, {liable} betalningsansvarsdagar (ansvar från {first}); kallelse till SIP senast {sip}",
+        "en": "ready days: {days}, payment-liable days: {liable} (liable from {first}); SIP invitation by {sip}",
+        "sv": "utskrivningsklara dagar: {days}, dagar med betalningsansvar: {liable} (ansvar från {first}); kallelse till SIP senast {sip}",
+    },
+    "meeting.sum.carried": {"en": "Carried over from the huddle of {date}", "sv": "Överflyttat från mötet {date}"},
+    "meeting.sum.carried_reason": {
+        "en": "Carried over from the huddle of {date}: {reason}",
+        "sv": "Överflyttat från mötet {date}: {reason}",
     },
     "meeting.sum.blockers": {"en": "Waiting for:", "sv": "Väntar på:"},
     "meeting.sum.no_blockers": {"en": "Waiting for: nothing", "sv": "Väntar på: inget"},

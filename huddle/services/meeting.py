@@ -1081,9 +1081,20 @@ def update_huddle_settings(store: Store, day: date, *, target_s: int | None = No
 def _summary_data(s, store: Store, case) -> dict:  # noqa: ANN001
     from huddle.timing import case_seconds
 
+    from db.models import Case, Huddle
+    from sqlalchemy import select
+
     card = _card(s, store, case)
     row = card.case
     seconds = case_seconds(_intervals(case), store.now())
+    # The reason belongs to this case when it was deferred or not reached here;
+    # otherwise it is why the case was carried over to this huddle.
+    left_here = case.state == "deferred" or (case.state in ("waiting", "active") and case.huddle.state == "finished")
+    carried_from = None
+    if case.carried_from_id is not None:
+        carried_from = s.scalar(
+            select(Huddle.date).join(Case, Case.huddle_id == Huddle.id).where(Case.id == case.carried_from_id)
+        )
     return {
         "case_id": case.id,
         "huddle_date": case.huddle.date.isoformat(),
@@ -1095,7 +1106,9 @@ def _summary_data(s, store: Store, case) -> dict:  # noqa: ANN001
         "question": row.question,
         "state": case.state,
         "defer_reason": case.defer_reason,
+        "deferred_here": bool(left_here and case.defer_reason),
         "carried": row.carried,
+        "carried_from_date": carried_from.isoformat() if carried_from else None,
         "seconds": round(seconds),
         "target_s": case.huddle.target_s,
         "decisions": [_decision_json(d) for d in card.decisions],
@@ -1165,9 +1178,13 @@ def _summary_text(data: dict, tz: str) -> str:
         lines.append(t("meeting.sum.place", place=place))
     lines.append(t("meeting.sum.question", question=data["question"] or "-"))
     state = t("state." + data["state"])
-    if data["defer_reason"]:
+    if data["deferred_here"]:
         state = f"{state} ({reason_text(data['defer_reason'])})"
     lines.append(t("meeting.sum.state", state=state))
+    if data["carried_from_date"]:
+        reason = None if data["deferred_here"] else reason_text(data["defer_reason"])
+        key = "meeting.sum.carried_reason" if reason else "meeting.sum.carried"
+        lines.append(t(key, date=data["carried_from_date"], reason=reason))
     if data["decisions"]:
         lines.append(t("meeting.sum.decisions"))
         lines.extend(decision_line(d) for d in data["decisions"])
