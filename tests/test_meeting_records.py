@@ -179,5 +179,13 @@ def test_huddle_settings_and_access(store, clock, running):
     nurse = store.with_actor(Actor(name="sjuksköterska", roles=frozenset({"nurse"}), single_user=False))
     with pytest.raises(AccessDenied):
         meeting.next_case(nurse, MONDAY)
-    # A nurse may record readiness on a case.
+    with pytest.raises(AccessDenied):
+        meeting.heartbeat(nurse, MONDAY)  # only the facilitator's app keeps the time
+    # A nurse may follow the meeting and record readiness on a case.
+    assert meeting.load_live(nurse, MONDAY).current_case_id == running[0].case_id
     meeting.set_readiness(nurse, running[1].case_id, state="not_ready")
+    manager = store.with_actor(Actor(name="chef", roles=frozenset({"manager"}), single_user=False))
+    with pytest.raises(AccessDenied):
+        meeting.load_live(manager, MONDAY)
+    with pytest.raises(AccessDenied):
+        meeting.case_summary(manager, running[0].case_id)

@@ -29,7 +29,9 @@ Choices worth knowing:
 * Roles: the meeting itself (start, next, pause, back, select, defer, finish,
   attendance, settings) needs ``facilitator``; what is recorded on a case
   (decisions, readiness, blockers, day mark) ``facilitator`` or ``nurse``;
-  summaries ``facilitator``, ``nurse`` or ``manager``.
+  summaries (with identity) ``facilitator`` or ``nurse``; the live view
+  ``facilitator``, ``nurse`` or ``admin``; the heartbeat ``facilitator`` (only
+  the facilitator's app keeps the time).
 * Optimistic concurrency: functions that take ``version`` refuse with
   ConflictError when the case changed since the client read it.
 """
@@ -75,7 +77,8 @@ TIMEBOX_RANGE = (60, 8 * 3600)
 
 MEETING_ROLES = ("facilitator",)
 RECORD_ROLES = ("facilitator", "nurse")
-SUMMARY_ROLES = ("facilitator", "nurse", "manager")
+SUMMARY_ROLES = ("facilitator", "nurse")  # they carry identity: not for managers' figures
+VIEW_ROLES = ("facilitator", "nurse", "admin")
 
 
 # -- plumbing ------------------------------------------------------------------------
@@ -498,6 +501,7 @@ def load_live(store: Store, day: date, *, recover: bool = True, audit: bool = Tr
     anew); a reload showing the same card logs nothing.  ``recover=False,
     audit=False`` is a plain read that never writes.
     """
+    store.require(*VIEW_ROLES)
     memo = _memo(store)
     need_recover = recover and day not in memo.recovered
     if not need_recover:
@@ -752,6 +756,7 @@ def heartbeat(store: Store, day: date) -> bool:
         .join(Huddle, Huddle.id == Case.huddle_id)
         .where(Huddle.date == day, Huddle.state == "running", Case.state == "active")
     )
+    store.require(*MEETING_ROLES)
     with store.write() as s:
         result = s.execute(
             update(CaseInterval)
