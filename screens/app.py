@@ -133,9 +133,10 @@ class HuddleApp(App[None]):
             if screen.day is None:
                 screen.day = self.start_day or info.agenda_day
             screen.reload()
-        want_live = self.start_screen == "live" or (self.start_screen is None and info.running_today)
-        if want_live:
-            self.open_live(self.start_day or info.today)
+        if self.start_screen == "live":
+            self.open_live(self.start_day or info.agenda_day)
+        elif self.start_screen is None and info.running_day is not None:
+            self.open_live(info.running_day)
 
     # -- store jobs ------------------------------------------------------------------
     def run_store(

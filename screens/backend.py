@@ -7,7 +7,7 @@ import SQLAlchemy before the first paint.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 
@@ -17,7 +17,7 @@ class StartInfo:
 
     today: date
     agenda_day: date
-    running_today: bool
+    running_day: date | None  # a meeting left running (today's, or the coming one's)
     settings: Any  # huddle.settings.Settings
     has_users: bool
 
@@ -36,10 +36,16 @@ def start_info(store) -> StartInfo:  # noqa: ANN001
     from huddle.clock import local_date
     from huddle.services import agenda
 
+    agenda_day = agenda.default_date(store)
     with store.read() as s:
         cfg = settings_mod.load(s)
         today = local_date(store.now(), cfg.tz)
-        state = s.scalar(select(Huddle.state).where(Huddle.date == today))
+        running = s.scalar(
+            select(Huddle.date)
+            .where(Huddle.state == "running", Huddle.date >= today - timedelta(days=7), Huddle.date <= agenda_day)
+            .order_by(Huddle.date.desc())
+            .limit(1)
+        )
     try:
         from huddle.services import access
 
@@ -48,8 +54,8 @@ def start_info(store) -> StartInfo:  # noqa: ANN001
         users = False
     return StartInfo(
         today=today,
-        agenda_day=agenda.default_date(store),
-        running_today=state == "running",
+        agenda_day=agenda_day,
+        running_day=running,
         settings=cfg,
         has_users=users,
     )

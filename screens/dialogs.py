@@ -134,7 +134,7 @@ class FormDialog(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.dialog_title), classes="dialog-title")
-            with VerticalScroll(classes="dialog-body"):
+            with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield from self.fields()
             yield Static("", id="dialog-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
@@ -481,7 +481,7 @@ class SummaryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
             yield Static(t("tui.summary.title"), classes="dialog-title")
-            with VerticalScroll(classes="dialog-body"):
+            with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield Static(Text(self.text), id="summary-text")
             yield Static(t("tui.live.copied") + "  " + t("tui.summary.close"), classes="dialog-hint")
 

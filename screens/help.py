@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,22 +21,26 @@ class HelpScreen(ModalScreen[None]):
         translate_bindings(self)
         self.below = below
 
-    def _table(self, owner) -> Table:  # noqa: ANN001
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+    def _table(self, owner) -> Text:  # noqa: ANN001
+        rows: list[tuple[str, str]] = []
         seen: set[str] = set()
         for _key, binding in owner._bindings:
             if not binding.description or binding.system or binding.action in seen:
                 continue
             seen.add(binding.action)
-            table.add_row(Text(key_label(binding)), Text(binding.description))
-        return table
+            rows.append((key_label(binding), binding.description))
+        width = max((len(k) for k, _ in rows), default=1) + 3
+        out = Text()
+        for key, words in rows:
+            out.append(key.ljust(width), style="bold")
+            out.append(words + "\n")
+        out.rstrip()
+        return out
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide", id="help"):
             yield Static(t("tui.help.title"), classes="dialog-title")
-            with VerticalScroll(classes="dialog-body"):
+            with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield Static(t("tui.help.intro"))
                 yield Static(self._table(self.below), id="help-screen-keys")
                 yield Static(Text(t("tui.help.global"), style="bold"))

@@ -38,6 +38,7 @@ READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
 TICK_S = 0.2
 HEARTBEAT_S = 1.0
 ROOM_POLL_S = 3.0
+REFRESH_S = 5.0
 
 
 class LiveScreen(Screen):
@@ -96,7 +97,8 @@ class LiveScreen(Screen):
         self.query_one(RoomView).show(None, None)
         self.set_interval(TICK_S, self.tick)
         self.set_interval(HEARTBEAT_S, self.beat)
-        self.reload()
+        self.set_interval(REFRESH_S, self.reload)
+        self.reload(explicit=True)
 
     async def on_unmount(self) -> None:
         if self.room is not None:
@@ -106,8 +108,11 @@ class LiveScreen(Screen):
                 pass
 
     # -- data --------------------------------------------------------------------------
-    def reload(self) -> None:
-        self.app.run_store(_meeting("load_live"), self.day, on_done=self.apply, key=f"live-{self.day}")
+    def reload(self, explicit: bool = False) -> None:
+        """Load the huddle: explicitly (on opening: recovers a killed case's open interval and logs
+        the read), or quietly (a periodic refresh, e.g. for attendance from the video room: read-only)."""
+        quiet = {} if explicit else {"recover": False, "audit": False}
+        self.app.run_store(_meeting("load_live"), self.day, on_done=self.apply, key=f"live-{self.day}", **quiet)
 
     def do(self, name: str, *args, notify: str | None = None) -> None:  # noqa: ANN002
         """Run ``meeting.<name>(store, day, *args)`` and show the state it returns."""
@@ -192,8 +197,10 @@ class LiveScreen(Screen):
             return
         self._beat_pending = True
 
-        def done(_=None) -> None:  # noqa: ANN001
+        def done(still_running=True) -> None:  # noqa: ANN001
             self._beat_pending = False
+            if still_running is False:
+                self.reload()  # paused or moved on elsewhere: show what is stored
 
         self.app.run_store(_meeting("heartbeat"), self.day, on_done=done, on_error=lambda exc: done())
 

@@ -1,0 +1,48 @@
+"""Helpers for the app tests: wait for the app's store workers, type into inputs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MONDAY = date(2026, 11, 30)
+TUESDAY = date(2026, 12, 1)
+
+# Fictitious identity numbers with valid check digits (19121212-1212 is Skatteverket's well-known test number).
+PATIENTS = [
+    ("19400101-1230", "Astrid Andersson", "Avd 12 Medicin", "Kalmar", "Hemtjänst fyra gånger om dagen?"),
+    ("19351224-4561", "Bertil [bold]Berg[/bold]", "Avd 7 Ortopedi", "Nybro", "Korttidsplats efter höftfraktur"),
+    ("19500607-7894", "Cecilia Carlsson", "Vårdcentralen Berga", "Borgholm", "Rehab i hemmet"),
+]
+
+
+def seed(store, day: date = MONDAY, patients=PATIENTS) -> list:  # noqa: ANN001
+    from huddle.services import agenda
+
+    return [
+        agenda.add_patient(store, pnr=p, name=n, unit=u, municipality=m, question=q, day=day)
+        for p, n, u, m, q in patients
+    ]
+
+
+async def settle(app, pilot, rounds: int = 20) -> None:  # noqa: ANN001
+    """Wait until every queued store job has run and its result has been shown."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app._jobs and not app._draining:
+            await pilot.pause()
+            if not app._jobs and not app._draining:
+                return
+    raise AssertionError("the app's store jobs did not settle")
+
+
+async def type_text(pilot, text: str) -> None:  # noqa: ANN001
+    keys = []
+    for ch in text:
+        keys.append({" ": "space", "-": "minus", "[": "left_square_bracket", "]": "right_square_bracket", "/": "slash", "?": "question_mark", ":": "colon", ".": "full_stop", ",": "comma"}.get(ch, ch))
+    await pilot.press(*keys)
+
+
+async def press(app, pilot, *keys: str) -> None:  # noqa: ANN001
+    await pilot.press(*keys)
+    await settle(app, pilot)
