@@ -40,6 +40,10 @@ MESSAGES = {
         "en": "This case is deferred to the next meeting and cannot be taken up today.",
         "sv": "Ärendet är uppskjutet till nästa möte och kan inte tas upp i dag.",
     },
+    "meeting.moved_on": {
+        "en": "The meeting moved on in another window; the screen was out of date. Nothing was changed.",
+        "sv": "Mötet gick vidare i ett annat fönster; skärmen var inaktuell. Inget ändrades.",
+    },
     "meeting.bad_kind": {
         "en": "Unknown kind of decision {value!r}; choose one of: {allowed}.",
         "sv": "Okänd typ av beslut {value!r}; välj en av: {allowed}.",

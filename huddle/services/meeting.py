@@ -223,7 +223,7 @@ def _stop_interval(store: Store, case) -> None:  # noqa: ANN001
 def _activate(store: Store, s, case) -> None:  # noqa: ANN001
     case.state = "active"
     _start_interval(store, s, case)
-    store.audit(s, "update", "case.activate", patient_id=case.patient_id, case_id=case.id)
+    # One event for the case becoming current: its card is shown (the access the log is for).
     store.audit(s, "read", "case.card", patient_id=case.patient_id, case_id=case.id)
     _memo(store).shown[case.huddle.date] = case.id
 
@@ -557,13 +557,18 @@ def start_meeting(store: Store, day: date) -> LiveState:
         return _live(s, store, huddle, cases)
 
 
-def next_case(store: Store, day: date) -> LiveState:
-    """Close the current case as done and activate the next waiting one (by position)."""
+def next_case(store: Store, day: date, *, case_id: int | None = None) -> LiveState:
+    """Close the current case as done and activate the next waiting one (by position).
+
+    With ``case_id`` (the case the client shows as current), ConflictError when
+    another app moved the meeting on meanwhile."""
     store.require(*MEETING_ROLES)
     with _write(store) as s:
         huddle = _running_huddle(s, day)
         cases = _cases(s, huddle.id)
         current = _current(cases)
+        if case_id is not None and (current.id if current is not None else None) != case_id:
+            raise ConflictError("meeting.moved_on")
         after = None
         if current is not None:
             _stop_interval(store, current)
@@ -641,8 +646,13 @@ def select_case(store: Store, day: date, case_id: int, *, version: int | None = 
         return _live(s, store, huddle, cases)
 
 
-def defer_case(store: Store, day: date, reason: str, *, version: int | None = None) -> LiveState:
-    """The current case becomes deferred with ``reason``; the next waiting case becomes active."""
+def defer_case(
+    store: Store, day: date, reason: str, *, case_id: int | None = None, version: int | None = None
+) -> LiveState:
+    """The current case becomes deferred with ``reason``; the next waiting case becomes active.
+
+    A client that passes the ``case_id`` (and ``version``) it shows as current gets
+    ConflictError when the meeting has moved on meanwhile."""
     store.require(*MEETING_ROLES)
     text = _clean(reason, field="reason", limit=500)
     with _write(store) as s:
@@ -651,6 +661,8 @@ def defer_case(store: Store, day: date, reason: str, *, version: int | None = No
         current = _current(cases)
         if current is None:
             raise InputError("meeting.no_current")
+        if case_id is not None and current.id != case_id:
+            raise ConflictError("meeting.moved_on")
         _check_version(current, version)
         _stop_interval(store, current)
         current.state = "deferred"
