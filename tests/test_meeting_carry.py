@@ -77,3 +77,18 @@ def test_two_apps_on_one_meeting(store, clock):
     assert live.current_case_id == c.case_id
     assert [x.state for x in meeting.load_live(store, MONDAY).cases] == ["done", "deferred", "active"]
     other.close()
+
+
+def test_finishing_while_back_on_a_done_case_keeps_it_done(store, clock):
+    a, b = put_on_agenda(store, patients=PATIENTS[:2])
+    meeting.start_meeting(store, MONDAY)
+    clock.advance(60)
+    meeting.next_case(store, MONDAY)
+    clock.advance(10)
+    meeting.next_case(store, MONDAY)  # both done
+    meeting.back(store, MONDAY)  # b again, for a forgotten detail
+    clock.advance(15)
+    result = meeting.finish_meeting(store, MONDAY)
+    assert result.carried == ()
+    with store.read() as s:
+        assert [c.state for c in s.scalars(select(Case).order_by(Case.id))] == ["done", "done"]

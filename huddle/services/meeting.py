@@ -681,6 +681,8 @@ def finish_meeting(store: Store, day: date) -> FinishResult:
     """running -> finished.  Cases not reached move to the next meeting day with the reason
     "not reached"; deferred ones move with their reason; both keep their history (carried_from_id).
 
+    The current case moves as not reached too, unless it had been closed as done
+    before (taken up again with back or select): then it stays done.
     A patient already on the next agenda is not added twice: that case is linked
     (carried_from_id, reason) when it has no earlier link.  ``carried`` lists the
     cases on the next huddle that came from this one, new or linked.
@@ -703,7 +705,13 @@ def finish_meeting(store: Store, day: date) -> FinishResult:
             target = _huddle(s, next_day)
         moved = []
         for case in cases:
-            if case.state in ("waiting", "active"):
+            if case.state == "active" and case.closed_at is not None:
+                # Done earlier and taken up again (back/select): it was reached.
+                _stop_interval(store, case)
+                case.state = "done"
+                case.closed_at = now
+                store.audit(s, "update", "case.done", patient_id=case.patient_id, case_id=case.id)
+            elif case.state in ("waiting", "active"):
                 _stop_interval(store, case)
                 case.state = "waiting"
                 case.defer_reason = NOT_REACHED
