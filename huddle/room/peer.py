@@ -124,7 +124,7 @@ class PythonParticipant:
     async def join(self, code: str, *, ssl=None) -> dict:  # noqa: ANN001
         self.session = ClientSession()
         ws_url = self.base_url.replace("http", "ws", 1) + "/ws"
-        self.ws = await self.session.ws_connect(ws_url, ssl=ssl)
+        self.ws = await self.session.ws_connect(ws_url, **({"ssl": ssl} if ssl is not None else {}))
         self.joined_at = time.monotonic()
         await self.ws.send_json({"type": "join", "code": code, "name": self.name,
                                  "organisation": self.organisation, "role": self.role})

@@ -1,0 +1,112 @@
+"""The room's banner and join codes: plain rules, on real live states from the meeting services."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from huddle.clock import UTC
+from huddle.room.banner import banner_from_live, initials
+from huddle.room.codes import ALPHABET, Throttle, display, end_of_day, matches, new_code, normalise
+from huddle.services import agenda, meeting
+
+MONDAY = date(2026, 11, 30)
+
+
+def agenda_of_two(store):
+    agenda.add_patient(store, pnr="19121212-1212", name="Tolvan Tolvansson", unit="Avd 12 Oskarshamn",
+                       municipality="Oskarshamn", question="Hemgång?", day=MONDAY)
+    agenda.add_patient(store, pnr="19400101-9811", name="Anna-Lena Berg", unit="Geriatrik 16",
+                       municipality="Västervik", question="SIP?", day=MONDAY)
+
+
+def test_banner_shows_initials_and_unit_never_the_identity_number(store, clock):
+    agenda_of_two(store)
+    live = meeting.start_meeting(store, MONDAY)
+    clock.advance(95)
+    banner = banner_from_live(live, clock.now())
+    assert banner["patient"] == "T.T." and banner["unit"] == "Avd 12 Oskarshamn"
+    assert (banner["position"], banner["of"]) == (1, 2)
+    assert banner["running"] is True and banner["elapsed_s"] == 95.0
+    assert banner["timer"] == "within" and banner["target_s"] == 300
+    assert banner["at"] == clock.now().isoformat()
+    text = json.dumps(banner)
+    assert "1212" not in text and "Tolvan" not in text and "Tolvansson" not in text
+
+
+def test_banner_follows_next_case_pause_and_timer_state(store, clock):
+    agenda_of_two(store)
+    meeting.start_meeting(store, MONDAY)
+    clock.advance(30)
+    live = meeting.next_case(store, MONDAY)
+    clock.advance(250)
+    live = meeting.toggle_pause(store, MONDAY)
+    clock.advance(600)  # paused: the time does not run on
+    banner = banner_from_live(live, clock.now())
+    assert banner["position"] == 2 and banner["patient"] == "A.L.B." and banner["unit"] == "Geriatrik 16"
+    assert banner["running"] is False and banner["elapsed_s"] == 250.0
+    assert banner["timer"] == "warning"  # 250 of 300 s is past 80 %
+    live = meeting.toggle_pause(store, MONDAY)
+    clock.advance(60)
+    assert banner_from_live(live, clock.now())["timer"] == "over"
+
+
+def test_banner_policy_unit_and_none(store, clock):
+    agenda_of_two(store)
+    live = meeting.start_meeting(store, MONDAY)
+    unit_only = banner_from_live(live, clock.now(), "unit")
+    assert unit_only["patient"] == "" and unit_only["unit"] == "Avd 12 Oskarshamn"
+    nothing = banner_from_live(live, clock.now(), "none")
+    assert nothing["patient"] == "" and nothing["unit"] == ""
+    assert nothing["position"] == 1
+
+
+def test_banner_before_the_meeting_has_no_case(store, clock):
+    agenda_of_two(store)
+    live = meeting.load_live(store, MONDAY)
+    banner = banner_from_live(live, clock.now())
+    assert banner["meeting"] == "planned" and banner["position"] is None and banner["of"] == 2
+
+
+def test_initials():
+    assert initials("Tolvan Tolvansson") == "T.T."
+    assert initials("anna-lena  berg") == "A.L.B."
+    assert initials(None) == "" and initials("  ") == ""
+
+
+@given(st.text(alphabet=ALPHABET, min_size=6, max_size=6))
+def test_codes_are_forgiving_to_type(code):
+    assert matches(code, display(code).lower())
+    assert matches(code, " ".join(code))
+    assert not matches(code, code[:-1])
+
+
+def test_new_codes_are_six_unambiguous_characters():
+    codes = {new_code() for _ in range(50)}
+    assert len(codes) > 45
+    assert all(len(c) == 6 and set(c) <= set(ALPHABET) for c in codes)
+    assert not set("01OIL") & set(ALPHABET)
+    assert normalise("abc-def") == "ABCDEF"
+
+
+def test_code_expires_at_local_midnight():
+    # Stockholm is UTC+1 in winter, UTC+2 in summer.
+    assert end_of_day(MONDAY) == datetime(2026, 11, 30, 23, 0, tzinfo=UTC)
+    assert end_of_day(date(2026, 6, 15)) == datetime(2026, 6, 15, 22, 0, tzinfo=UTC)
+
+
+def test_wrong_codes_are_slowed_down_then_locked_out():
+    now = [1000.0]
+    th = Throttle(base_s=0.5, max_s=4, lock_after=4, lock_s=60, now=lambda: now[0])
+    assert [th.fail("10.0.0.1") for _ in range(3)] == [0.5, 1.0, 2.0]
+    assert th.locked_for("10.0.0.1") == 0.0
+    th.fail("10.0.0.1")
+    assert th.locked_for("10.0.0.1") == 60.0
+    assert th.locked_for("10.0.0.2") == 0.0  # another address is not punished
+    now[0] += 61
+    assert th.locked_for("10.0.0.1") == 0.0
+    th.succeed("10.0.0.1")
+    assert th.fail("10.0.0.1") == 0.5

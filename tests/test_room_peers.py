@@ -1,0 +1,225 @@
+"""The video room with pure-Python aiortc peers in-process, on a real temporary store and a fake clock.
+
+Peers join with the code, send synthetic video, receive each other's video
+(and audio), and receive the banner over the data channel; attendance is
+stored through the meeting services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, timedelta
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from huddle.room.banner import banner_from_live
+from huddle.room.codes import Throttle, end_of_day
+from huddle.room.peer import PythonParticipant, Refused
+from huddle.room.server import Room, RoomConfig, StoreAttendance
+from huddle.services import agenda, meeting
+
+MONDAY = date(2026, 11, 30)
+CODE = "K7PQ2M"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_ice(monkeypatch):
+    """aioice leaves out loopback addresses; in-process peers talk over 127.0.0.1."""
+    import aioice.ice
+
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1"])
+
+
+async def open_room(store, clock, max_participants=3):
+    config = RoomConfig(day=MONDAY, code=CODE, expires=end_of_day(MONDAY), max_participants=max_participants)
+    room = Room(config, StoreAttendance(store, MONDAY), clock=clock,
+                throttle=Throttle(base_s=0.01, max_s=0.02, lock_after=3, lock_s=60))
+    runner = web.AppRunner(room.app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    return room, runner, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def room(store, clock):
+    room, runner, url = await open_room(store, clock)
+    room.url = url
+    peers: list[PythonParticipant] = []
+    room.peers = peers
+    yield room
+    await asyncio.gather(*(p.close() for p in peers), return_exceptions=True)
+    await room.close()
+    await runner.cleanup()
+
+
+def peer(room, name, organisation="Region Kalmar län", shade=0) -> PythonParticipant:
+    p = PythonParticipant(room.url, name=name, organisation=organisation, shade=shade)
+    room.peers.append(p)
+    return p
+
+
+async def until(predicate, timeout=20.0):
+    """Wait for something the room does, checking every few milliseconds (not a sleep for time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+def room_attendance(store):
+    return [a for a in meeting.load_live(store, MONDAY).attendance if a.source == "room"]
+
+
+def red(frame) -> float:
+    return float(frame.to_ndarray(format="rgb24")[:, :, 0].mean())
+
+
+def agenda_of_two(store):
+    agenda.add_patient(store, pnr="19121212-1212", name="Tolvan Tolvansson", unit="Avd 12 Oskarshamn",
+                       municipality="Oskarshamn", question="Hemgång?", day=MONDAY)
+    agenda.add_patient(store, pnr="19400101-9811", name="Anna-Lena Berg", unit="Geriatrik 16",
+                       municipality="Västervik", question="SIP?", day=MONDAY)
+
+
+async def test_three_peers_see_and_hear_each_other_and_follow_the_banner(room, store, clock):
+    agenda_of_two(store)
+    anna = peer(room, "Anna Nurse", "Oskarshamn kommun", shade=0)
+    bo = peer(room, "Bo Doctor", "Region Kalmar län", shade=1)
+    cia = peer(room, "Cia Assessor", "Västerviks kommun", shade=2)
+    for p in (anna, bo, cia):
+        welcome = await p.join(CODE.lower()[:3] + "-" + CODE[3:])  # typed loosely
+        assert welcome["slots"] == 2
+    everyone = (anna, bo, cia)
+    for viewer in everyone:
+        for other in everyone:
+            if other is not viewer:
+                assert await viewer.wait_frames(other.name, 5) >= 5, f"{viewer.name} sees no video of {other.name}"
+                assert await viewer.wait_frames(other.name, 5, kind="audio") >= 5, f"{viewer.name} hears no {other.name}"
+        assert {q["name"] for q in viewer.roster["participants"]} == {o.name for o in everyone} - {viewer.name}
+    # Each tile shows the right person: the synthetic cameras differ in colour.
+    assert red(cia.last_frame_from("Anna Nurse")) < red(cia.last_frame_from("Bo Doctor")) - 20
+    assert red(anna.last_frame_from("Bo Doctor")) < red(anna.last_frame_from("Cia Assessor")) - 20
+
+    # Attendance: three room rows on the day's huddle, with organisation.
+    rows = room_attendance(store)
+    assert sorted((a.name, a.organisation, a.left_at) for a in rows) == [
+        ("Anna Nurse", "Oskarshamn kommun", None), ("Bo Doctor", "Region Kalmar län", None),
+        ("Cia Assessor", "Västerviks kommun", None)]
+
+    # The app starts the meeting: the banner reaches every data channel.
+    live = meeting.start_meeting(store, MONDAY)
+    assert room.publish(banner_from_live(live, clock.now())) == 3
+    for p in everyone:
+        b = await p.wait_banner(lambda b: b.get("position") == 1)
+        assert b is not None and b["patient"] == "T.T." and b["unit"] == "Avd 12 Oskarshamn"
+        assert "1212" not in json.dumps(b)
+    clock.advance(120)
+    live = meeting.next_case(store, MONDAY)
+    room.publish(banner_from_live(live, clock.now()))
+    for p in everyone:
+        b = await p.wait_banner(lambda b: b.get("position") == 2)
+        assert b is not None and b["patient"] == "A.L.B." and b["running"] is True
+
+    # Cia leaves: recorded at once, and the others' rosters drop her.
+    clock.advance(60)
+    await cia.leave()
+    assert await until(lambda: all(len(p.roster["participants"]) == 1 for p in (anna, bo)))
+    assert await until(lambda: any(a.left_at for a in room_attendance(store)))
+    left = {a.name: a.left_at for a in room_attendance(store)}
+    assert left["Cia Assessor"] is not None and left["Anna Nurse"] is None and left["Bo Doctor"] is None
+    # A late joiner gets the current banner at once and sees the others.
+    dan = peer(room, "Dan Rehab", "Oskarshamn kommun", shade=3)
+    await dan.join(CODE)
+    b = await dan.wait_banner(lambda b: b.get("position") == 2)
+    assert b is not None
+    assert await dan.wait_frames("Anna Nurse", 5) >= 5
+
+
+async def test_a_wrong_code_is_refused_and_repeated_tries_are_slowed(room, store):
+    for _ in range(3):
+        with pytest.raises(Refused) as refused:
+            await peer(room, "Mallory").join("AAAAAA")
+        assert refused.value.reason == "code"
+    # Locked out now, even with the right code.
+    with pytest.raises(Refused) as refused:
+        await peer(room, "Mallory").join(CODE)
+    assert refused.value.reason == "slow" and refused.value.message["retry_after"] > 0
+    assert room_attendance(store) == []
+    assert room.participants == {}
+
+
+async def test_the_room_is_full_at_its_cap(store, clock):
+    room, runner, url = await open_room(store, clock, max_participants=2)
+    peers = [PythonParticipant(url, name=f"P{i}") for i in range(3)]
+    try:
+        await peers[0].join(CODE)
+        await peers[1].join(CODE)
+        with pytest.raises(Refused) as refused:
+            await peers[2].join(CODE)
+        assert refused.value.reason == "full" and refused.value.message["max"] == 2
+        assert len(room_attendance(store)) == 2
+        # Someone leaves: there is room again.
+        await peers[0].leave()
+        assert await until(lambda: len(room.participants) == 1)
+        late = PythonParticipant(url, name="Late")
+        peers.append(late)
+        await late.join(CODE)
+    finally:
+        await asyncio.gather(*(p.close() for p in peers), return_exceptions=True)
+        await room.close()
+        await runner.cleanup()
+
+
+async def test_the_code_expires_when_the_meeting_is_finished(room, store):
+    agenda_of_two(store)
+    meeting.start_meeting(store, MONDAY)
+    meeting.finish_meeting(store, MONDAY)
+    with pytest.raises(Refused) as refused:
+        await peer(room, "Late Larry").join(CODE)
+    assert refused.value.reason == "expired"
+
+
+async def test_the_code_expires_at_the_end_of_its_day(room, store, clock):
+    clock.set(end_of_day(MONDAY) + timedelta(seconds=1))
+    with pytest.raises(Refused) as refused:
+        await peer(room, "Night Owl").join(CODE)
+    assert refused.value.reason == "expired"
+
+
+async def test_closing_the_tab_leaves_at_once(room, store):
+    anna = peer(room, "Anna")
+    welcome = await anna.join(CODE)
+    assert await until(lambda: len(room_attendance(store)) == 1)
+    # What the page's pagehide handler sends with navigator.sendBeacon (wrong secret first: ignored).
+    async with aiohttp.ClientSession() as http:
+        await http.post(f"{room.url}/leave", data=json.dumps({"id": welcome["id"], "secret": "guess"}))
+        assert len(room.participants) == 1
+        await http.post(f"{room.url}/leave", data=json.dumps({"id": welcome["id"], "secret": welcome["secret"]}))
+    assert room.participants == {}
+    assert room_attendance(store)[0].left_at is not None
+
+
+async def test_the_control_endpoint_needs_its_token(room):
+    async with aiohttp.ClientSession() as http:
+        r = await http.post(f"{room.url}/control/banner", json={"position": 1})
+        assert r.status == 401
+        r = await http.post(f"{room.url}/control/banner", json={"position": 1},
+                            headers={"Authorization": "Bearer wrong"})
+        assert r.status == 401
+        r = await http.get(f"{room.url}/control/participants",
+                           headers={"Authorization": f"Bearer {room.config.token}"})
+        assert r.status == 200 and await r.json() == []
+        # The page and its texts are served without any CDN, in both languages.
+        for path in ("/", "/static/room.js", "/static/room.css"):
+            text = await (await http.get(room.url + path)).text()
+            assert "http://" not in text and "https://" not in text and "//cdn" not in text
+        strings = await (await http.get(room.url + "/strings.json")).json()
+        assert strings["sv"]["join"] == "Anslut" and strings["en"]["join"] == "Join"
