@@ -89,14 +89,14 @@ def _rows(s, events) -> list[AuditRow]:  # noqa: ANN001
     staff_ids = {e.actor_id for e in events if e.actor_id is not None}
     patient_ids = {e.patient_id for e in events if e.patient_id is not None}
     case_ids = {e.case_id for e in events if e.case_id is not None}
-    usernames = dict(s.execute(select(Staff.id, Staff.username).where(Staff.id.in_(staff_ids))).tuples().all()) if staff_ids else {}
+    usernames = dict(s.execute(select(Staff.id, Staff.username).where(Staff.id.in_(staff_ids))).all()) if staff_ids else {}
     patients = (
         {pid: pnr or pseudo for pid, pnr, pseudo in s.execute(
             select(Patient.id, Patient.pnr, Patient.pseudonym).where(Patient.id.in_(patient_ids)))}
         if patient_ids else {}
     )
     dates = (
-        dict(s.execute(select(Case.id, Huddle.date).join(Huddle, Case.huddle_id == Huddle.id).where(Case.id.in_(case_ids))).tuples().all())
+        dict(s.execute(select(Case.id, Huddle.date).join(Huddle, Case.huddle_id == Huddle.id).where(Case.id.in_(case_ids))).all())
         if case_ids else {}
     )
     return [
