@@ -1,0 +1,146 @@
+"""``huddle room`` as a person runs it, and the app's RoomController running it as a separate process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+from huddle.clock import SystemClock, local_date
+from huddle.errors import StoreError
+from huddle.room.codes import end_of_day
+from huddle.room.control import RoomController
+from huddle.room.peer import PythonParticipant
+from huddle.services import meeting
+from tests.conftest import HUDDLE_BIN, run_huddle
+
+
+@pytest.fixture(autouse=True)
+def _loopback_ice(monkeypatch):
+    import aioice.ice
+
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1"])
+
+
+def today():
+    # The room runs in its own process on the system clock: its meeting day is today.
+    return local_date(SystemClock().now())
+
+
+async def test_the_app_starts_the_room_pushes_banners_and_sees_who_is_there(db_path, store):
+    day = today()
+    room = RoomController(str(db_path), day, port=0)
+    info = await room.start()
+    try:
+        assert info.link.startswith("http://127.0.0.1:") and len(info.code) == 7 and info.code[3] == "-"
+        assert info.expires == end_of_day(day)  # local midnight, as UTC
+        anna = PythonParticipant(info.link, name="Anna Nurse", organisation="Oskarshamn kommun")
+        bo = PythonParticipant(info.link, name="Bo Doctor", organisation="Region Kalmar län")
+        try:
+            await anna.join(info.code)
+            await bo.join(info.code)
+            assert await anna.wait_frames("Bo Doctor", 3) >= 3
+            who = await room.participants()
+            assert [(p["name"], p["organisation"]) for p in who] == [
+                ("Anna Nurse", "Oskarshamn kommun"), ("Bo Doctor", "Region Kalmar län")]
+            assert await room.publish({"meeting": "running", "position": 3, "of": 7, "patient": "T.T."}) == 2
+            banner = await bo.wait_banner(lambda b: b.get("position") == 3)
+            assert banner is not None and banner["patient"] == "T.T."
+        finally:
+            await anna.close()
+            await bo.close()
+    finally:
+        await room.stop()
+    assert not room.running
+    rows = [a for a in meeting.load_live(store, day).attendance if a.source == "room"]
+    assert sorted(a.name for a in rows) == ["Anna Nurse", "Bo Doctor"]
+    assert all(a.left_at is not None for a in rows), "closing the room closes everyone's attendance"
+
+
+async def test_a_room_that_cannot_start_says_why(tmp_path):
+    room = RoomController(str(tmp_path / "s.db"), today(), port=0, max_participants=1)
+    with pytest.raises(StoreError) as err:
+        await room.start()
+    assert "did not start" in str(err.value) and "--max-participants" in str(err.value)
+
+
+def test_huddle_room_prints_the_link_and_the_code_and_stops_on_ctrl_c(db_path):
+    env = {**os.environ, "HUDDLE_LANG": "en"}
+    proc = subprocess.Popen([HUDDLE_BIN, "--db", str(db_path), "room", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(5)]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    text = "".join(lines)
+    assert f"Video room for the huddle of {today().isoformat()}" in text
+    assert "Join link:  http://127.0.0.1:" in text
+    assert "Join code:" in text and "until the meeting is finished" in text
+    assert "token" not in text.lower()
+    assert proc.returncode == 0 and "The video room is closed." in out, err
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--max-participants", "40"], "--max-participants must be between 2 and 16"),
+        (["--date", "2020-01-02"], "The huddle of 2020-01-02 is over"),
+        (["--ice-server", "example.org"], "Not an ICE server: example.org"),
+        (["--date", "tomorrow"], "tomorrow"),
+    ],
+)
+def test_bad_room_options_are_one_line_errors(db_path, args, message):
+    r = run_huddle("room", "--port", "0", *args, db=db_path)
+    err = r.stderr.decode()
+    assert r.returncode == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_tls_needs_both_files(db_path, tmp_path):
+    cert = tmp_path / "c.pem"
+    cert.write_text("x")
+    r = run_huddle("room", "--cert", str(cert), db=db_path)
+    assert r.returncode == 2 and "--cert and --key go together" in r.stderr.decode()
+
+
+def self_signed(tmp_path):
+    """A throwaway certificate for 127.0.0.1 (aiortc already depends on cryptography)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "huddle test")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "room.crt", tmp_path / "room.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+async def test_the_room_serves_https_with_cert_and_key(db_path, tmp_path):
+    cert, key = self_signed(tmp_path)
+    room = RoomController(str(db_path), today(), port=0, cert=str(cert), key=str(key))
+    info = await room.start()
+    try:
+        assert info.link.startswith("https://127.0.0.1:")
+        anna = PythonParticipant(info.link, name="Anna")
+        try:
+            await anna.join(info.code, ssl=False)  # wss:// signalling
+            assert [p["name"] for p in await room.participants()] == ["Anna"]
+        finally:
+            await anna.close()
+    finally:
+        await room.stop()
