@@ -14,6 +14,7 @@ from huddle.days import next_meeting_day
 from huddle.dto import CaseRow
 from huddle.errors import ConflictError, InputError
 from huddle.fields import validate_field, validate_patient
+from huddle.services import rollup
 from huddle.store import Store
 from huddle.timing import Interval, case_seconds
 
@@ -119,6 +120,7 @@ def _add(store: Store, s: Session, values: dict[str, str], day: date) -> Case:
     case.huddle = huddle
     what = "case.add+patient.create" if getattr(patient, "is_new", False) else "case.add"
     store.audit(s, "create", what, patient_id=patient.id, case_id=case.id)
+    rollup.refresh(s, huddle.id)
     return case
 
 
@@ -233,6 +235,7 @@ def move_case(store: Store, case_id: int, offset: int) -> list[CaseRow]:
             for c in siblings:
                 c.position = -c.position
             store.audit(s, "update", "case.move", patient_id=case.patient_id, case_id=case.id)
+            rollup.refresh(s, case.huddle_id)
         day = case.huddle.date
     return [r for r in list_agenda(store, day, with_identity=False)]
 
@@ -250,3 +253,4 @@ def remove_case(store: Store, case_id: int) -> None:
         s.flush()
         for c in s.scalars(select(Case).where(Case.huddle_id == huddle_id, Case.position > pos).order_by(Case.position)):
             c.position -= 1
+        rollup.refresh(s, huddle_id)
