@@ -74,7 +74,7 @@ async def test_add_patient_form_validates_as_you_type_and_saves(store, clock):
         assert (row.pnr, row.unit, row.municipality, row.question) == ("19400101-1230", "Avd 12", "Kalmar", "Hemtjanst?")
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
-        assert "[red]" in str(table.get_row_at(0)[2])
+        assert "[red]" in str(table.get_row_at(0)[1])
 
 
 async def test_refused_patient_keeps_the_form_and_saves_nothing(store, clock):

@@ -31,7 +31,7 @@ async def settle(app, pilot, rounds: int = 20) -> None:  # noqa: ANN001
         await pilot.pause()
         if not app._jobs and not app._draining:
             await pilot.pause()
-            if not app._jobs and not app._draining:
+            if not app._jobs and not app._draining and await _tables_measured(app, pilot):
                 return
     raise AssertionError("the app's store jobs did not settle")
 
@@ -46,3 +46,16 @@ async def type_text(pilot, text: str) -> None:  # noqa: ANN001
 async def press(app, pilot, *keys: str) -> None:  # noqa: ANN001
     await pilot.press(*keys)
     await settle(app, pilot)
+
+
+async def _tables_measured(app, pilot) -> bool:  # noqa: ANN001
+    """DataTables measure their columns when idle: wait for that so screenshots are stable."""
+    from textual.widgets import DataTable
+
+    for _ in range(50):
+        tables = list(app.screen.query(DataTable))
+        if not any(t._require_update_dimensions or t._updated_cells for t in tables):
+            await pilot.pause()
+            return True
+        await pilot.pause(0.02)
+    return False

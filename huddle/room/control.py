@@ -133,6 +133,10 @@ class RoomController:
         """Who is in the room now: name, organisation, role, joined_at (ISO, UTC)."""
         return list(await self._request("GET", "/control/participants"))
 
+    async def stats(self) -> dict:
+        """Media counters (frames in, encoded, sent per viewer and source)."""
+        return dict(await self._request("GET", "/control/stats"))
+
     async def status(self) -> dict:
         return dict(await self._request("GET", "/control/status"))
 

@@ -7,8 +7,10 @@ it returns pre-encoded packets, which aiortc only packetises (no per-viewer
 encoder), and it re-bases timestamps so a slot that switches from one source
 to another keeps counting forward.
 
-Video is VP8 (every browser decodes it; aiortc decodes it); audio is Opus,
-forwarded per speaker and gated on silence so a muted room sends nothing.
+Video is VP8 (every browser decodes it; aiortc decodes it).  Audio is Opus,
+forwarded per speaker: only the few loudest speakers at a time (``SPEAKERS``)
+are encoded and sent, so the packet rate stays bounded when everyone's
+microphone is open; anyone who speaks is among them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ AUDIO_TIME_BASE = Fraction(1, 48000)
 AUDIO_SAMPLES = 960  # 20 ms of Opus at 48 kHz
 SILENCE_DBOV = 75  # quieter than -75 dBov counts as silence
 SILENCE_HOLD_S = 0.6  # keep sending this long after the last sound (no clipped word ends)
+SPEAKERS = 3  # audio sources forwarded at once: the loudest ones
 KEYFRAME_MIN_GAP_S = 0.4  # at most this often a forced keyframe per source
 SLOT_QUEUE = 20  # packets a slow viewer may fall behind before it skips to a keyframe
 
@@ -69,6 +72,8 @@ class Source:
         self._count = 0
         self._opus: OpusEncoder | None = None
         self._last_sound = 0.0
+        self.level = 127.0  # smoothed loudness in -dBov (127: silence); the room picks the loudest
+        self.audible = True  # set by the room's speaker selection
         self._task: asyncio.Task | None = None
 
     # -- life ----------------------------------------------------------------------------
@@ -182,15 +187,24 @@ class Source:
 
     def _encode_audio(self, frame) -> list[Encoded]:  # noqa: ANN001
         now = time.monotonic()
-        if compute_audio_level_dbov(frame) < SILENCE_DBOV:
+        dbov = compute_audio_level_dbov(frame)
+        self.level = 0.8 * self.level + 0.2 * dbov
+        if dbov < SILENCE_DBOV:
             self._last_sound = now
         elif now - self._last_sound > SILENCE_HOLD_S:
+            return []
+        if not self.audible:
             return []
         if self._opus is None:
             self._opus = OpusEncoder()
         if frame.format.name != "s16":
             return []
+        pts = frame.pts
         payloads, timestamp = self._opus.encode(frame)
+        if pts is not None and frame.time_base is not None:
+            # The speaker's own clock, not the encoder's count: gaps (silence, not among the
+            # loudest) stay gaps in time for the listener's jitter buffer.
+            timestamp = int(pts * frame.time_base / AUDIO_TIME_BASE)
         return [Encoded(p, timestamp + i * AUDIO_SAMPLES, AUDIO_TIME_BASE) for i, p in enumerate(payloads)]
 
 
@@ -271,3 +285,21 @@ class SlotTrack(MediaStreamTrack):
             self.source.unsubscribe(self)
             self.source = None
         super().stop()
+
+
+def choose_speakers(sources: list[Source], count: int = SPEAKERS) -> None:
+    """Let the ``count`` loudest audio sources through; the rest are read but not sent.
+
+    A source already let through keeps its place unless a new one is clearly
+    louder (3 dB), so voices do not flicker in and out.
+    """
+    if len(sources) <= count:
+        for src in sources:
+            src.audible = True
+        return
+    def loudness(src: Source) -> float:
+        return src.level - (3.0 if src.audible else 0.0)  # lower -dBov is louder
+    ranked = sorted(sources, key=loudness)
+    chosen = set(map(id, ranked[:count]))
+    for src in sources:
+        src.audible = id(src) in chosen

@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass, field
 
+import av
 import numpy as np
 from aiohttp import ClientSession, WSMsgType
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
@@ -41,21 +42,52 @@ class SyntheticVideo(MediaStreamTrack):
         base = np.zeros((height, width, 3), np.uint8)
         base[:, :] = (60 + shade * 40 % 180, 140, 200)
         self._frames = []
+        self._encoded: list = []
         for i in range(fps):  # a second's worth of frames, reused: cheap to produce
             img = base.copy()
             x = (i * width) // fps
             img[:, x : x + width // 10] = (250, 250, 250)
             self._frames.append(VideoFrame.from_ndarray(img, format="rgb24").reformat(format="yuv420p").to_ndarray())
 
-    async def recv(self) -> VideoFrame:
-        if self.readyState != "live":
-            raise MediaStreamError
+    def pre_encode(self) -> None:
+        """Encode the second of frames once (a keyframe first) and send those packets in a loop.
+
+        A bench client then costs almost nothing to send, like a browser on another machine.
+        """
+        from huddle.room.media import VIDEO_TIME_BASE, Encoded
+
+        codec = av.CodecContext.create("libvpx", "w")
+        codec.width, codec.height, codec.pix_fmt, codec.bit_rate = 320, 240, "yuv420p", 300_000
+        codec.time_base = fractions.Fraction(1, self.fps)
+        codec.options = {"deadline": "realtime", "cpu-used": "-8", "lag-in-frames": "0"}
+        packets = []
+        for i, img in enumerate(self._frames):
+            frame = VideoFrame.from_ndarray(img, format="yuv420p")
+            frame.pts = i
+            frame.pict_type = av.video.frame.PictureType.I if i == 0 else av.video.frame.PictureType.NONE
+            packets.append(b"".join(bytes(p) for p in codec.encode(frame)))
+        packets[-1] += b"".join(bytes(p) for p in codec.encode(None))
+        self._encoded = [Encoded(data, 0, VIDEO_TIME_BASE, i == 0) for i, data in enumerate(packets) if data]
+
+    async def _pace(self) -> None:
         if self._start is None:
             self._start = time.monotonic()
         due = self._start + self._n / self.fps
         wait = due - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
+
+    async def recv(self) -> VideoFrame:
+        if self.readyState != "live":
+            raise MediaStreamError
+        await self._pace()
+        if self._encoded:
+            from huddle.room.media import Encoded
+
+            enc = self._encoded[self._n % len(self._encoded)]
+            out = Encoded(enc.data, int(self._n * 90000 / self.fps), enc.time_base, enc.keyframe)
+            self._n += 1
+            return out  # type: ignore[return-value]
         frame = VideoFrame.from_ndarray(self._frames[self._n % len(self._frames)], format="yuv420p")
         frame.pts = int(self._n * 90000 / self.fps)
         frame.time_base = fractions.Fraction(1, 90000)
@@ -103,10 +135,12 @@ class Received:
 
 class PythonParticipant:
     def __init__(self, base_url: str, *, name: str, organisation: str = "", role: str = "",
-                 shade: int = 0, fps: int = 15, audio: bool = True, keep_frames: bool = True) -> None:
+                 shade: int = 0, fps: int = 15, audio: bool = True, keep_frames: bool = True,
+                 pre_encoded: bool = False) -> None:
         self.base_url = base_url.rstrip("/")
         self.name, self.organisation, self.role = name, organisation, role
         self.shade, self.fps, self.with_audio, self.keep_frames = shade, fps, audio, keep_frames
+        self.pre_encoded = pre_encoded
         self.session: ClientSession | None = None
         self.ws = None
         self.pc: RTCPeerConnection | None = None
@@ -136,7 +170,14 @@ class PythonParticipant:
         slots = int(msg["slots"])
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
         self.pc = pc
-        own_v = pc.addTransceiver(SyntheticVideo(fps=self.fps, shade=self.shade), direction="sendonly")
+        camera = SyntheticVideo(fps=self.fps, shade=self.shade)
+        own_v = pc.addTransceiver(camera, direction="sendonly")
+        if self.pre_encoded:
+            from aiortc.rtcrtpsender import RTCRtpSender
+
+            camera.pre_encode()
+            own_v.setCodecPreferences([c for c in RTCRtpSender.getCapabilities("video").codecs
+                                       if c.mimeType.lower() in ("video/vp8", "video/rtx")])
         own_a = pc.addTransceiver(ToneAudio() if self.with_audio else "audio",
                                   direction="sendonly" if self.with_audio else "inactive")
         vslots = [pc.addTransceiver("video", direction="recvonly") for _ in range(slots)]

@@ -33,7 +33,7 @@ from aiortc.rtcconfiguration import RTCBundlePolicy
 
 from huddle.clock import Clock, SystemClock
 from huddle.room.codes import Throttle, display, matches
-from huddle.room.media import Source, SlotTrack
+from huddle.room.media import Source, SlotTrack, choose_speakers
 
 log = logging.getLogger("huddle.room")
 STATIC = Path(__file__).with_name("static")
@@ -150,7 +150,7 @@ class Room:
         self.banner: dict | None = None
         self.finished = False
         self.stop_requested: asyncio.Event | None = None
-        self.banner_sent_ms = 0.0
+        self._speakers_task: asyncio.Task | None = None
 
     # -- aiohttp application --------------------------------------------------------------
     def app(self) -> web.Application:
@@ -163,6 +163,7 @@ class Room:
         app.router.add_post("/control/banner", self._control_banner)
         app.router.add_get("/control/participants", self._control_participants)
         app.router.add_get("/control/status", self._control_status)
+        app.router.add_get("/control/stats", self._control_stats)
         app.router.add_post("/control/stop", self._control_stop)
         app.on_shutdown.append(lambda _app: self.close())
         return app
@@ -326,6 +327,17 @@ class Room:
         await _send(p.ws, {"type": "answer", "sdp": pc.localDescription.sdp})
         p.connected = True
         self._arrange()
+        if self._speakers_task is None:
+            self._speakers_task = asyncio.ensure_future(self._choose_speakers())
+
+    async def _choose_speakers(self) -> None:
+        """Every 200 ms: only the loudest few microphones are forwarded (bounded audio for everyone)."""
+        try:
+            while True:
+                choose_speakers([p.audio for p in self.participants.values() if p.audio is not None])
+                await asyncio.sleep(0.2)
+        except asyncio.CancelledError:
+            pass
 
     def _wire(self, p: Participant, pc: RTCPeerConnection, received: list) -> None:
         @pc.on("track")
@@ -427,6 +439,9 @@ class Room:
         return web.Response(status=204)
 
     async def close(self) -> None:
+        if self._speakers_task is not None:
+            self._speakers_task.cancel()
+            self._speakers_task = None
         await asyncio.gather(*(self.leave(p, "room closed") for p in list(self.participants.values())),
                              return_exceptions=True)
 
@@ -473,6 +488,25 @@ class Room:
         if not self._authorised(request):
             return web.json_response({"error": "unauthorised"}, status=401)
         return web.json_response(self.status())
+
+    async def _control_stats(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": "unauthorised"}, status=401)
+        return web.json_response(self.stats())
+
+    def stats(self) -> dict:
+        """Counters for the bench: video frames in per participant, and sent per (viewer, source) pair."""
+        pairs = []
+        for viewer in self.participants.values():
+            for pid, idx in viewer.assigned.items():
+                source = self.participants.get(pid)
+                if source is not None and idx < len(viewer.video_slots):
+                    pairs.append([viewer.name, source.name, viewer.video_slots[idx][1].sent])
+        return {
+            "video_in": {p.name: p.video.frames_in for p in self.participants.values() if p.video},
+            "video_encoded": {p.name: p.video.frames_out for p in self.participants.values() if p.video},
+            "video_sent": pairs,
+        }
 
     def status(self) -> dict:
         return {
