@@ -144,3 +144,23 @@ async def test_the_room_serves_https_with_cert_and_key(db_path, tmp_path):
             await anna.close()
     finally:
         await room.stop()
+
+
+async def test_the_room_closes_itself_when_the_app_is_killed(db_path, store):
+    """The app's end (even kill -9) closes the room's stdin pipe: the room closes and records the leave."""
+    import asyncio
+    import json
+
+    proc = await asyncio.create_subprocess_exec(
+        HUDDLE_BIN, "--db", str(db_path), "room", "--machine", "--port", "0",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    info = json.loads(await asyncio.wait_for(proc.stdout.readline(), 30))
+    anna = PythonParticipant(info["link"], name="Anna")
+    try:
+        await anna.join(info["code"])
+        proc.stdin.close()  # what the kernel does when the app dies
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+    finally:
+        await anna.close()
+    rows = [a for a in meeting.load_live(store, today()).attendance if a.source == "room"]
+    assert [(a.name, a.left_at is not None) for a in rows] == [("Anna", True)]

@@ -113,7 +113,8 @@ def room_cmd(ctx: Context, host: str, port: int, date_: str | None, cert: str | 
         sys.stdout.flush()
 
     try:
-        asyncio.run(serve(room, host, port, ssl_context=ssl_context, ready=ready))
+        # Started by the app (--machine): stop when the app goes away, even if it was killed.
+        asyncio.run(serve(room, host, port, ssl_context=ssl_context, ready=ready, watch_stdin=machine))
     except OSError as exc:
         raise InputError("room.port_busy", host=host, port=port, detail=exc.strerror or str(exc)) from exc
     except KeyboardInterrupt:

@@ -75,7 +75,8 @@ class RoomController:
             return self.info
         env = {**os.environ, **(self.env or {})}
         self._proc = await asyncio.create_subprocess_exec(
-            *self.command(), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            # stdin is a pipe we never write: it closes when this process ends, and the room stops then.
+            *self.command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=env, start_new_session=True,
         )
         self._stderr_task = asyncio.ensure_future(self._collect_stderr())

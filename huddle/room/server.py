@@ -21,6 +21,7 @@ import ipaddress
 import json
 import logging
 import secrets
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -574,9 +575,12 @@ def parse_ice_server(text: str) -> dict:
     return {"urls": f"{scheme}:{rest}"}
 
 
-async def serve(room: Room, host: str, port: int, ssl_context=None, ready=None) -> None:  # noqa: ANN001
-    """Run until ``POST /control/stop``, SIGINT or SIGTERM; then close every peer and stop."""
+async def serve(room: Room, host: str, port: int, ssl_context=None, ready=None,  # noqa: ANN001
+                watch_stdin: bool = False) -> None:
+    """Run until ``POST /control/stop``, SIGINT or SIGTERM (or, with ``watch_stdin``, until the
+    process that started us goes away and our stdin pipe ends); then close every peer and stop."""
     import signal
+    import threading
 
     room.stop_requested = asyncio.Event()
     if _is_loopback(host) or host in ("localhost", "0.0.0.0", "::"):
@@ -595,6 +599,16 @@ async def serve(room: Room, host: str, port: int, ssl_context=None, ready=None) 
             loop.add_signal_handler(sig, room.stop_requested.set)
         except (NotImplementedError, RuntimeError):
             pass
+    if watch_stdin:
+        def wait_for_parent() -> None:
+            try:
+                while sys.stdin.buffer.read(4096):
+                    pass
+            except (OSError, ValueError):
+                pass
+            loop.call_soon_threadsafe(room.stop_requested.set)
+
+        threading.Thread(target=wait_for_parent, name="room-parent", daemon=True).start()
     if ready is not None:
         ready(actual_port)
     try:
