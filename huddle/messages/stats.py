@@ -70,6 +70,7 @@ MESSAGES = {
     "stats.screen.by": {"en": "Group by", "sv": "Gruppera efter"},
     "stats.screen.loading": {"en": "Loading figures…", "sv": "Hämtar nyckeltal…"},
     "stats.screen.trend": {"en": "Time per case by {bucket}", "sv": "Tid per ärende per {bucket}"},
+    "stats.screen.target": {"en": "target", "sv": "mål"},
     "stats.screen.seconds": {"en": "seconds", "sv": "sekunder"},
     "stats.screen.meetings": {"en": "Huddles for {key}", "sv": "Möten för {key}"},
     "stats.screen.meetings_all": {"en": "All huddles", "sv": "Alla möten"},

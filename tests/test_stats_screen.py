@@ -1,0 +1,153 @@
+"""The statistics screen in a real Textual app (Pilot) on a demo store: figures, trend, drill-down, no identity."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Input, Select, Static
+
+from huddle.clock import UTC, FakeClock
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday afternoon: the demo's last huddle is today's
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):  # noqa: ANN201
+    from huddle.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("screen") / "demo.db"
+    seed_demo(str(path), clock=FakeClock(NOW))
+    return path
+
+
+@pytest.fixture
+def manager_store(demo):  # noqa: ANN001, ANN201
+    from huddle.store import Actor, Store
+
+    store = Store.open(str(demo), clock=FakeClock(NOW))
+    yield store.with_actor(Actor(name="chef", roles=frozenset({"manager"}), single_user=False))
+    store.close()
+
+
+class StatsApp(App):
+    def __init__(self, store) -> None:  # noqa: ANN001
+        super().__init__()
+        self.store = store
+
+    def on_mount(self) -> None:
+        from screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.store))
+
+
+async def _settle(pilot) -> None:  # noqa: ANN001
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _screen_text(screen) -> str:  # noqa: ANN001
+    parts = []
+    for table in screen.query(DataTable):
+        for r in range(table.row_count):
+            parts.extend(str(c) for c in table.get_row_at(r))
+    for static in screen.query(Static):
+        parts.append(str(static.render()))
+    return "\n".join(parts)
+
+
+async def test_statistics_screen_groups_trend_and_drill_down(manager_store, demo) -> None:
+    from huddle.services import stats
+    from screens.stats import TrendPlot
+
+    app = StatsApp(manager_store)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        # The last 30 days up to today, overall only.
+        assert screen.query_one("#stats-from", Input).value == "2026-10-29"
+        assert screen.query_one("#stats-to", Input).value == "2026-11-27"
+        groups = screen.query_one("#stats-groups", DataTable)
+        assert groups.row_count == 1
+        expected = stats.figures(manager_store, datetime(2026, 10, 29).date(), NOW.date())
+        assert str(groups.get_row_at(0)[1]) == str(expected.overall.cases)
+        summary = str(screen.query_one("#stats-summary", Static).render())
+        assert "nearest-rank" in summary and "Suggested per-case target" in summary
+        plot = screen.query_one(TrendPlot)
+        by_day = stats.figures(manager_store, datetime(2026, 10, 29).date(), NOW.date(), "day")
+        assert plot.labels == [g.key for g in by_day.groups if g.median_s is not None] and len(plot.labels) > 15
+        assert plot.median == [g.median_s for g in by_day.groups if g.median_s is not None]
+        assert plot.target == 300
+
+        # Group by municipality: one row per municipality after the overall row, same figures as the CLI's.
+        screen.query_one("#stats-by", Select).value = "municipality"
+        await _settle(pilot)
+        by_muni = stats.figures(manager_store, datetime(2026, 10, 29).date(), NOW.date(), "municipality")
+        assert groups.row_count == 1 + len(by_muni.groups) == 5
+        labels = [str(groups.get_row_at(r)[0]) for r in range(1, groups.row_count)]
+        assert labels == [g.key for g in by_muni.groups]
+        assert [str(groups.get_row_at(r)[1]) for r in range(1, groups.row_count)] == [
+            str(g.cases) for g in by_muni.groups
+        ]
+
+        # Drill down from the second municipality to its huddles.
+        groups.focus()
+        groups.move_cursor(row=2)
+        await pilot.press("enter")
+        await _settle(pilot)
+        meetings = screen.query_one("#stats-meetings", DataTable)
+        assert meetings.display
+        rows = stats.meetings(manager_store, by_muni.start, by_muni.end, "municipality", by_muni.groups[1].key)
+        assert meetings.row_count == len(rows) > 5
+        assert by_muni.groups[1].key in str(screen.query_one("#stats-meetings-title", Static).render())
+        assert sum(int(str(meetings.get_row_at(r)[2])) for r in range(meetings.row_count)) == by_muni.groups[1].cases
+
+        # Escape closes the drill-down first.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not meetings.display
+
+        # A manager sees figures only: no identity number or name anywhere on the screen.
+        text = _screen_text(screen)
+        con = sqlite3.connect(demo)
+        pnrs = [p for (p,) in con.execute("SELECT pnr FROM patient WHERE pnr IS NOT NULL")]
+        names = [n for (n,) in con.execute("SELECT name FROM patient WHERE name IS NOT NULL")]
+        con.close()
+        assert pnrs and names
+        assert not [p for p in pnrs if p in text or p[2:] in text]
+        assert not [n for n in names if n in text]
+
+
+async def test_a_bad_period_is_explained_and_nothing_changes(manager_store) -> None:
+    app = StatsApp(manager_store)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _settle(pilot)
+        screen = app.screen
+        before = screen.query_one("#stats-groups", DataTable).get_row_at(0)
+        start = screen.query_one("#stats-from", Input)
+        start.value = "2026-12-01"
+        start.focus()
+        await pilot.press("enter")
+        await _settle(pilot)
+        status = str(screen.query_one("#stats-status", Static).render())
+        assert "starts after it ends" in status
+        assert screen.query_one("#stats-groups", DataTable).get_row_at(0) == before
+
+
+async def test_a_nurse_is_refused(demo) -> None:
+    from huddle.store import Actor, Store
+
+    store = Store.open(str(demo), clock=FakeClock(NOW))
+    nurse = store.with_actor(Actor(name="n", roles=frozenset({"nurse"}), single_user=False))
+    try:
+        app = StatsApp(nurse)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await _settle(pilot)
+            status = str(app.screen.query_one("#stats-status", Static).render())
+            assert "Not allowed" in status
+            assert app.screen.query_one("#stats-groups", DataTable).row_count == 0
+    finally:
+        store.close()
