@@ -307,7 +307,7 @@ class StatsScreen(Screen):
             else t("stats.title", start=q.start.isoformat(), end=q.end.isoformat())
         )
         summary = Text(title, style="bold")
-        for line in notes(result.overall.to_json(with_key=False), result.rule):
+        for line in notes(result.overall.to_json(with_key=False), result.rule, top=4):
             summary.append("\n" + line)
         self.query_one("#stats-summary", Static).update(summary)
         table = self.query_one("#stats-groups", DataTable)

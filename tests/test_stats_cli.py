@@ -190,3 +190,24 @@ def test_export_is_logged_without_patient_ids(demo_db) -> None:
     assert len(rows) == before + 1
     patient_id, case_id, what = rows[-1]
     assert patient_id is None and case_id is None and "2026-01-01" in what
+
+
+def test_stats_and_export_import_neither_textual_nor_aiortc(demo_db) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from huddle.cli import main\n"
+        "for args in (['stats', '--from', '2026-01-01', '--to', '2026-12-31', '--format', 'json'],"
+        " ['export', '--from', '2026-01-01', '--to', '2026-12-31']):\n"
+        "    try:\n"
+        f"        main(['--db', {str(demo_db)!r}, *args])\n"
+        "    except SystemExit as e:\n"
+        "        assert not e.code, e.code\n"
+        "bad = [m for m in ('textual', 'aiortc', 'textual_plotext') if m in sys.modules]\n"
+        "sys.stderr.write(repr(bad))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stderr.decode().strip().endswith("[]")

@@ -82,13 +82,14 @@ def group_label(key: Any) -> str:
     return t("stats.none") if key is None or key == "" else str(key)
 
 
-def notes(overall: dict[str, Any], rule: str) -> list[str]:
-    """The lines under the table: definitions, blockers, attendance gaps, the suggested target."""
+def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[str]:
+    """The lines under the table: definitions, blockers (the ``top`` owners), attendance gaps, the suggested target."""
     from huddle.services.stats import SUGGEST_MIN_CASES
 
     lines = [t("stats.note.percentiles", rule=rule)]
     if overall["blockers_by_owner"]:
-        items = ", ".join(f"{k} {v}" for k, v in overall["blockers_by_owner"].items())
+        owners = list(overall["blockers_by_owner"].items())
+        items = ", ".join(f"{k} {v}" for k, v in owners[:top]) + (" …" if top and len(owners) > top else "")
         lines.append(t("stats.note.blockers", items=items))
     if overall["attendance_gaps"]:
         items = ", ".join(f"{k} {v}" for k, v in overall["attendance_gaps"].items())
