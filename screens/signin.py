@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from huddle.i18n import t
 
@@ -75,19 +76,29 @@ class SignInScreen(ModalScreen[Any]):
         for widget in self.query("Input, Button"):
             widget.disabled = busy
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _check(self, username: str, password: str) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
+    def _check(self, username: str, password: str) -> Any:
+        """The Actor, or the refusal's one-line message."""
         from huddle.errors import HuddleError
         from huddle.services import access
 
         try:
-            actor = access.authenticate(self.store, username, password)
+            return access.authenticate(self.store, username, password)
         except HuddleError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
-        except Exception as exc:  # noqa: BLE001  (a locked or broken store: say so, stay on the form)
-            self.app.call_from_thread(self._refused, t("cli.unexpected", detail=type(exc).__name__))
-        else:
-            self.app.call_from_thread(self.dismiss, actor)
+            return str(exc)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Dismiss only once the worker has finished, so leaving the screen never cancels it half-way.
+        if event.worker.group != "signin":
+            return
+        if event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            if isinstance(result, str):
+                self._refused(result)
+            else:
+                self.dismiss(result)
+        elif event.state == WorkerState.ERROR:  # a locked or broken store: say so, stay on the form
+            self._refused(t("cli.unexpected", detail=type(event.worker.error).__name__))
 
     def _refused(self, message: str) -> None:
         self._set_busy(False)
