@@ -80,6 +80,12 @@ class Context:
             self._store = store
         return self._store
 
+    def close(self) -> None:
+        """Dispose of the store's engine when the command is done (matters when main() runs in-process)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
 
 def resolve_actor(store, username):  # noqa: ANN001, ANN201
     """Who is acting.  Replaced by the access module once the store has users."""
@@ -125,26 +131,49 @@ def cli(ctx: click.Context, db: str | None, lang: str | None, user: str | None, 
     from huddle.i18n import set_language
 
     ctx.obj = Context(db=db, lang=set_language(lang), debug=debug, user=user)
+    ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from huddle.cli.app import run_app
 
         run_app(ctx.obj)
 
 
+def _param_name(exc: click.ClickException) -> str:
+    param = getattr(exc, "param", None)
+    if isinstance(param, click.Argument):
+        return param.human_readable_name  # FILE
+    if param is not None and getattr(param, "opts", None):
+        return param.opts[0]  # --pnr
+    return getattr(exc, "param_hint", None) or "?"
+
+
 def _one_line_usage(exc: click.ClickException) -> str:
+    """Click's usage errors as one line in the chosen language (Click itself only speaks English)."""
+    import re
+
     from huddle.i18n import t
 
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        # A group given no command (e.g. ``huddle patient``): Click would print its whole help on stderr.
+        group = exc.ctx.command if exc.ctx is not None else None
+        names = sorted(group.list_commands(exc.ctx)) if isinstance(group, click.Group) else []
+        path = exc.ctx.command_path if exc.ctx is not None else "huddle"
+        return t("cli.needs_command", command=path, choices=", ".join(names))
     if isinstance(exc, click.NoSuchOption):
         return t("cli.no_such_option", name=exc.option_name)
     if isinstance(exc, click.MissingParameter):
-        param = exc.param
-        name = param.opts[0] if param is not None and getattr(param, "opts", None) else (exc.param_hint or "?")
-        return t("cli.missing", param=name)
+        return t("cli.missing", param=_param_name(exc))
     if isinstance(exc, click.BadParameter):
         param = exc.param
-        name = param.opts[0] if param is not None and getattr(param, "opts", None) else (exc.param_hint or "?")
-        return t("cli.bad_value", param=name, detail=exc.message)
+        if param is not None and isinstance(param.type, click.Choice):
+            return t("cli.bad_choice", param=_param_name(exc), choices=", ".join(map(str, param.type.choices)))
+        return t("cli.bad_value", param=_param_name(exc), detail=exc.message)
     msg = exc.format_message()
+    if isinstance(exc, click.BadOptionUsage) and "requires an argument" in msg:
+        return t("cli.needs_value", name=exc.option_name)
+    extra = re.match(r"Got unexpected extra arguments? \((.*)\)", msg)
+    if extra:
+        return t("cli.extra_args", args=extra.group(1))
     if msg.startswith("No such command"):
         return t("cli.no_such_command", name=msg.split("'")[1] if "'" in msg else msg)
     return t("cli.usage", detail=msg.rstrip("."))
@@ -153,12 +182,36 @@ def _one_line_usage(exc: click.ClickException) -> str:
 def _fail(message: str, code: int) -> None:
     from huddle.i18n import t
 
-    sys.stderr.write(f"{t('cli.error_prefix')} {message}\n")
+    # Exactly one line, whatever a message or a value in it holds.
+    one_line = " ".join(str(message).split("\n")).strip()
+    sys.stderr.write(f"{t('cli.error_prefix')} {one_line}\n")
+    sys.stderr.flush()
     sys.exit(code)
 
 
+def _early_language(args: list[str]) -> None:
+    """Set the language from ``--lang`` before Click parses anything.
+
+    A usage error (unknown command, bad option) is raised before the group's callback
+    runs, and its one line must already be in the language the person asked for.
+    """
+    from huddle.i18n import set_language
+
+    lang = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            lang = args[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    set_language(lang if lang in ("sv", "en") else None)
+
+
 def main(argv: list[str] | None = None) -> None:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args = list(argv if argv is not None else sys.argv[1:])
+    debug = "--debug" in args
+    _early_language(args)
     try:
         result = cli.main(args=argv, prog_name="huddle", standalone_mode=False)
         if isinstance(result, int) and result:
@@ -169,10 +222,22 @@ def main(argv: list[str] | None = None) -> None:
         from huddle.i18n import t
 
         _fail(t("cli.interrupted"), 130)
-    except click.ClickException as exc:
+    except click.UsageError as exc:
         if debug:
             raise
         _fail(_one_line_usage(exc), 2)
+    except click.ClickException as exc:
+        # Raised by a command for a runtime problem (e.g. a file it cannot write): its own code, one line.
+        if debug:
+            raise
+        _fail(exc.format_message(), exc.exit_code or 1)
+    except BrokenPipeError:
+        # ``huddle agenda --format json | head -1``: the reader left; not an error worth a traceback.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout at exit
+        except OSError:
+            pass
+        sys.exit(1)
     except KeyboardInterrupt:
         from huddle.i18n import t
 

@@ -47,10 +47,16 @@ def table(rows: Iterable[dict[str, Any]], *, columns: Sequence[str], headings: S
     from rich.markup import escape
     from rich.table import Table
 
+    rows = list(rows)
+    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
     t = Table(title=title, title_justify="left")
-    for h in headings:
-        t.add_column(h, overflow="fold")
-    for row in rows:
+    for i, h in enumerate(headings):
+        # Short single-word values (an identity number, a date, a state) are never folded in two:
+        # a folded 19121212-1212 reads as two numbers.  Free text folds.
+        values = [r[i] for r in cells]
+        atomic = bool(values) and all(len(v) <= 24 and not any(ch.isspace() for ch in v) for v in values)
+        t.add_column(h, overflow="fold", no_wrap=atomic)
+    for r in cells:
         # What people typed is shown literally, never as Rich markup.
-        t.add_row(*(escape("" if row.get(c) is None else str(row.get(c))) for c in columns))
+        t.add_row(*(escape(v) for v in r))
     Console(soft_wrap=False).print(t)
