@@ -151,3 +151,19 @@ async def test_a_nurse_is_refused(demo) -> None:
             assert app.screen.query_one("#stats-groups", DataTable).row_count == 0
     finally:
         store.close()
+
+
+async def test_the_app_opens_statistics_with_S(manager_store) -> None:
+    from screens.app import make_app
+    from screens.stats import StatsScreen
+
+    app = make_app(store=manager_store, clock=manager_store.clock)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _settle(pilot)
+        await pilot.press("S")
+        await _settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        assert app.screen.query_one("#stats-groups", DataTable).row_count == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StatsScreen)
