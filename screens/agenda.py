@@ -14,7 +14,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 from huddle.days import next_meeting_day, previous_meeting_day
 from huddle.i18n import t
 from screens.commands import translate_bindings
-from screens.widgets import weekday_date
+from screens.widgets import fill_table, weekday_date
+
+
+QUESTION_WIDTH = 60  # the whole question is in the edit dialog and on the live card
 
 
 class AgendaScreen(Screen):
@@ -48,15 +51,21 @@ class AgendaScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t("col.position"), key="pos")
-        table.add_column(t("col.pnr"), key="pnr")
-        table.add_column(t("col.name"), key="name")
-        table.add_column(t("col.unit"), key="unit")
-        table.add_column(t("col.municipality"), key="municipality")
-        table.add_column(t("col.question"), key="question", width=40)
-        table.add_column(t("tui.col.added_by"), key="added_by")
-        table.add_column(t("col.state"), key="state")
+        fill_table(table, self.columns(), [])
         table.focus()
+
+    @staticmethod
+    def columns() -> list[tuple[str, str]]:
+        return [
+            ("pos", t("col.position")),
+            ("name", t("col.name")),
+            ("pnr", t("col.pnr")),
+            ("unit", t("col.unit")),
+            ("municipality", t("col.municipality")),
+            ("added_by", t("tui.col.added_by")),
+            ("state", t("col.state")),
+            ("question", t("col.question")),
+        ]
 
     def on_screen_resume(self) -> None:
         if self.day is not None and self.app.start_info is not None:
@@ -82,19 +91,27 @@ class AgendaScreen(Screen):
         self.query_one("#agenda-heading", Static).update(heading)
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear()
+        cells = []
         for r in rows:
-            table.add_row(
-                Text(str(r.position)),
-                Text(r.pnr or ""),
-                Text(r.name or ""),
-                Text(r.unit or ""),
-                Text(r.municipality or ""),
-                Text(r.question.replace("\n", " ")),
-                Text(r.added_by or ""),
-                Text(t(f"state.{r.state}")),
-                key=str(r.case_id),
+            question = r.question.replace("\n", " ")
+            if len(question) > QUESTION_WIDTH:
+                question = question[: QUESTION_WIDTH - 1] + "…"
+            cells.append(
+                (
+                    str(r.case_id),
+                    [
+                        Text(str(r.position)),
+                        Text(r.name or ""),
+                        Text(r.pnr or ""),
+                        Text(r.unit or ""),
+                        Text(r.municipality or ""),
+                        Text(r.added_by or ""),
+                        Text(t(f"state.{r.state}")),
+                        Text(question),
+                    ],
+                )
             )
+        fill_table(table, self.columns(), cells)
         status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
         self.query_one("#agenda-status", Static).update(status)
         target = self._select_after
@@ -201,7 +218,7 @@ class AgendaScreen(Screen):
     def set_day(self, day: date) -> None:
         self.day = day
         self.rows = []
-        self.query_one(DataTable).clear()
+        fill_table(self.query_one(DataTable), self.columns(), [])
         self.reload()
 
     def action_live(self) -> None:

@@ -29,6 +29,7 @@ from screens.widgets import (
     RoomView,
     TimeBoxView,
     elapsed_of,
+    fill_table,
     weekday_date,
 )
 
@@ -39,6 +40,7 @@ TICK_S = 0.2
 HEARTBEAT_S = 1.0
 ROOM_POLL_S = 3.0
 REFRESH_S = 5.0
+TIME_WIDTH = {"time": 7}  # room for h:mm:ss
 
 
 class LiveScreen(Screen):
@@ -88,11 +90,7 @@ class LiveScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#live-cases", DataTable)
-        table.add_column(t("col.position"), key="pos")
-        table.add_column(t("col.name"), key="name")
-        table.add_column(t("col.unit"), key="unit")
-        table.add_column(t("col.state"), key="state")
-        table.add_column(t("tui.col.time"), key="time")
+        fill_table(table, self.columns(), [], TIME_WIDTH)
         table.focus()
         self.query_one(RoomView).show(None, None)
         self.set_interval(TICK_S, self.tick)
@@ -106,6 +104,16 @@ class LiveScreen(Screen):
                 await self.room.stop()
             except Exception:  # noqa: BLE001
                 pass
+
+    @staticmethod
+    def columns() -> list[tuple[str, str]]:
+        return [
+            ("pos", t("col.position")),
+            ("name", t("col.name")),
+            ("state", t("col.state")),
+            ("time", t("tui.col.time")),
+            ("unit", t("col.unit")),
+        ]
 
     # -- data --------------------------------------------------------------------------
     def reload(self, explicit: bool = False) -> None:
@@ -136,7 +144,7 @@ class LiveScreen(Screen):
             heading.append("\n" + t("tui.live.finished"), style="italic")
         self.query_one("#live-heading", Static).update(heading)
         table = self.query_one("#live-cases", DataTable)
-        table.clear()
+        cells = []
         now = self.app.clock.now()
         current_row = None
         for i, c in enumerate(live.cases):
@@ -148,14 +156,13 @@ class LiveScreen(Screen):
             if c.case_id == live.current_case_id:
                 current_row = i
             self._row_times[c.case_id] = format_seconds(seconds)
-            table.add_row(
-                Text(str(c.position)),
-                Text(c.name or ""),
-                Text(c.unit or ""),
-                state,
-                Text(format_seconds(seconds)),
-                key=str(c.case_id),
+            cells.append(
+                (
+                    str(c.case_id),
+                    [Text(str(c.position)), Text(c.name or ""), state, Text(format_seconds(seconds)), Text(c.unit or "")],
+                )
             )
+        fill_table(table, self.columns(), cells, TIME_WIDTH)
         if current_row is not None:
             table.move_cursor(row=current_row)
         self.query_one(PatientCardView).show(live.card)

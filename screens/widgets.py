@@ -221,3 +221,23 @@ class RoomView(Static):
             names = [str(p.get("name") or p.get("id") or "?") for p in (people or [])]
             out.append("\n" + (t("tui.room.people", names=", ".join(names)) if names else t("tui.room.nobody")))
         self.update(out)
+
+
+def fill_table(table, columns: list[tuple[str, str]], rows: list[tuple[str, list[Text]]], min_widths=None) -> None:  # noqa: ANN001
+    """Replace a DataTable's columns and rows, with column widths computed here from the cells.
+
+    (DataTable's own auto width is measured later, when idle; fixing the widths
+    up front makes what is painted the same every time.)
+    """
+    from rich.cells import cell_len
+
+    min_widths = min_widths or {}
+    widths = {key: max(cell_len(label), min_widths.get(key, 0)) for key, label in columns}
+    for _key, cells in rows:
+        for (key, _label), cell in zip(columns, cells):
+            widths[key] = max(widths[key], cell_len(cell.plain))
+    table.clear(columns=True)
+    for key, label in columns:
+        table.add_column(label, key=key, width=widths[key])
+    for key, cells in rows:
+        table.add_row(*cells, key=key)
