@@ -233,3 +233,22 @@ def test_retention_command(tmp_path):
     assert r.returncode == 0 and b"pseudonymised 0 patients" in r.stdout
     r = run_huddle("retention", db=db)
     assert r.returncode == 0 and b"Retention (90 days)" in r.stdout
+
+
+def test_removed_identities_do_not_linger_in_the_files(store, db_path, clock):
+    day = FIRST_MONDAY
+    clock.set(at(day, 8))
+    agenda.add_patient(store, pnr=fict(3), name="Unikanamnet Quistorpsson", unit="Avd 1", municipality="Kalmar",
+                       question="Frågeordet Xylofonvägen", day=day)
+    meeting.start_meeting(store, day)
+    meeting.next_case(store, day)
+    meeting.finish_meeting(store, day)
+    clock.advance(days=100)
+    assert retention.pseudonymise(store, 90) == 1
+
+    def files() -> bytes:
+        return b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+
+    blob = files()
+    for secret in ("Unikanamnet Quistorpsson", "Xylofonvägen", fict(3)):
+        assert secret.encode() not in blob, secret
