@@ -28,12 +28,21 @@ def today(store: Store) -> date:
 def default_date(store: Store) -> date:
     """The next meeting day: today if it is a weekday whose meeting has not finished, else the next weekday."""
     with store.read() as s:
-        tz = settings_mod.load(s).tz
-        day = next_meeting_day(local_date(store.now(), tz))
-        state = s.scalar(select(Huddle.state).where(Huddle.date == day))
-    if state == "finished":
+        return _default_day(s, local_date(store.now(), settings_mod.load(s).tz))
+
+
+def _default_day(s: Session, today_: date) -> date:
+    day = next_meeting_day(today_)
+    if s.scalar(select(Huddle.state).where(Huddle.date == day)) == "finished":
         day = next_meeting_day(day, include_today=False)
     return day
+
+
+def _today_and_day(store: Store, day: date | None) -> tuple[date, date]:
+    """Today (for identity numbers) and the huddle's day, from one read of the settings."""
+    with store.read() as s:
+        today_ = local_date(store.now(), settings_mod.load(s).tz)
+        return today_, day or _default_day(s, today_)
 
 
 def get_or_create_huddle(session: Session, day: date) -> Huddle:
@@ -84,11 +93,11 @@ def add_patient(
 ) -> CaseRow:
     """Put a patient on a huddle's agenda; the same patient cannot stand twice on one agenda."""
     store.require("nurse", "facilitator")
+    today_, day = _today_and_day(store, day)
     values = validate_patient(
         {"pnr": pnr, "name": name, "unit": unit, "municipality": municipality, "question": question},
-        today(store),
+        today_,
     )
-    day = day or default_date(store)
     with store.write() as s:
         case = _add(store, s, values, day)
         return _row(case, store)
@@ -209,7 +218,8 @@ def _load_case(s: Session, case_id: int, version: int | None) -> Case:
 
 def edit_question(store: Store, case_id: int, question: str, *, version: int | None = None) -> CaseRow:
     store.require("nurse", "facilitator")
-    text = validate_field("question", question, today(store))
+    # A question needs no "today" (only identity numbers do): no extra read of the settings.
+    text = validate_field("question", question, local_date(store.now()))
     with store.write() as s:
         case = _load_case(s, case_id, version)
         case.question = text
