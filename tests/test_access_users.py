@@ -156,3 +156,26 @@ def test_sign_ins_and_refusals_are_in_the_access_log(store):
     with store.read() as s:
         whats = [w for (w,) in s.execute(select(AuditEvent.what).where(AuditEvent.action == "sign_in"))]
     assert whats == ["sign_in", "sign_in.refused ada"]
+
+
+def test_the_app_hands_its_sign_in_to_a_child_process_without_the_password(store, db_path):
+    """The video room runs as a child `huddle room`: it acts as the signed-in person through a single-use token."""
+    admin(store)
+    ada = store.with_actor(access.authenticate(store, "ada", PW))
+    assert access.delegation_env(store) == {}  # single-user: nothing to hand over
+    env = access.delegation_env(ada)
+    assert set(env) == {"HUDDLE_DELEGATION"} and PW not in env["HUDDLE_DELEGATION"]
+    r = run_huddle("user", "list", "--format", "json", db=db_path, env=env)
+    assert r.returncode == 0, r.stderr
+    assert b'"username": "ada"' in r.stdout
+    r = run_huddle("user", "list", db=db_path, env=env)  # used up
+    assert r.returncode == 3 and b"Unknown user or wrong password" in r.stderr
+    r = run_huddle("user", "list", db=db_path, env={"HUDDLE_DELEGATION": "made-up"})
+    assert r.returncode == 3
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT count(*) FROM setting WHERE key LIKE 'delegation:%'").fetchone()[0] == 0
+    assert con.execute("SELECT what FROM audit_event WHERE what LIKE 'sign_in.deleg%' ORDER BY id").fetchall() == [
+        ("sign_in.delegate",), ("sign_in.delegated",)]
+    con.close()

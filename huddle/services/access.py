@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import exists, func, select
 
@@ -169,6 +170,9 @@ def actor_for_cli(store: Store, username: str | None) -> Actor:
         if username:
             click.echo(_t("access.user_ignored"), err=True)
         return store.actor if store.actor.single_user else Actor.local()
+    token = os.environ.get(DELEGATION_ENV)
+    if token:
+        return redeem_delegation(store, token)
     username = username or os.environ.get("HUDDLE_USER")
     if not username:
         raise AccessDenied("access.need_user")
@@ -321,3 +325,71 @@ def set_password(store: Store, username: str, password: str) -> UserInfo:
 def system_actor(what: str) -> Actor:
     """The actor for work huddle does by itself (retention at start)."""
     return Actor(name=f"huddle ({what})", single_user=True)
+
+
+# -- delegation to a child process (the video room started from the app) -------------------
+
+DELEGATION_ENV = "HUDDLE_DELEGATION"
+DELEGATION_TTL_H = 12
+_DELEGATION_PREFIX = "delegation:"
+
+
+def _token_key(token: str) -> str:
+    import hashlib
+
+    return _DELEGATION_PREFIX + hashlib.sha256(token.encode()).hexdigest()
+
+
+def delegation_env(store: Store) -> dict[str, str]:
+    """Environment that lets one child huddle process (e.g. ``huddle room`` started from the app) act as the
+    signed-in person without their password: a random single-use token, valid for 12 hours, whose hash
+    is kept in the store.  Empty in single-user mode (the child is single-user too)."""
+    import json
+    import secrets
+    from datetime import timedelta
+
+    from db.models import Setting
+
+    actor = store.actor
+    if actor.single_user or actor.staff_id is None:
+        return {}
+    token = secrets.token_urlsafe(32)
+    expires = store.now_db() + timedelta(hours=DELEGATION_TTL_H)
+    with store.write() as s:
+        for old in s.scalars(select(Setting).where(Setting.key.like(_DELEGATION_PREFIX + "%"))):
+            try:
+                stale = datetime.fromisoformat(json.loads(old.value)["expires"]) <= store.now_db()
+            except (ValueError, KeyError, TypeError):
+                stale = True
+            if stale:
+                s.delete(old)
+        s.add(Setting(key=_token_key(token), value=json.dumps({"staff_id": actor.staff_id, "expires": expires.isoformat()})))
+        store.audit(s, "sign_in", "sign_in.delegate")
+    return {DELEGATION_ENV: token}
+
+
+def redeem_delegation(store: Store, token: str) -> Actor:
+    """The actor a delegation token stands for; the token is used up.  AccessDenied when unknown or expired."""
+    import json
+
+    from db.models import Setting
+
+    with store.write() as s:
+        row = s.get(Setting, _token_key(token))
+        if row is None:
+            raise AccessDenied("access.bad_login")
+        s.delete(row)
+        try:
+            data = json.loads(row.value)
+            staff_id, expires = int(data["staff_id"]), datetime.fromisoformat(data["expires"])
+        except (ValueError, KeyError, TypeError):
+            raise AccessDenied("access.bad_login") from None
+        staff = s.get(Staff, staff_id)
+        if staff is None or expires <= store.now_db():
+            raise AccessDenied("access.bad_login")
+        if staff.disabled:
+            raise AccessDenied("access.disabled", username=staff.username)
+        actor = _actor(staff)
+        who = store.with_actor(actor)
+        who.audit(s, "sign_in", "sign_in.delegated")
+    return actor
