@@ -52,6 +52,14 @@ def start_info(store) -> StartInfo:  # noqa: ANN001
         users = bool(access.has_users(store))
     except ImportError:
         users = False
+    # Retention runs at every start, as the system (N days from the settings); its events are in the access log.
+    from huddle.errors import HuddleError
+    from huddle.services import retention
+
+    try:
+        retention.run_retention(store)
+    except HuddleError:
+        pass  # a broken retention setting must not keep the app from opening
     return StartInfo(
         today=today,
         agenda_day=agenda_day,

@@ -252,3 +252,18 @@ def test_removed_identities_do_not_linger_in_the_files(store, db_path, clock):
     blob = files()
     for secret in ("Unikanamnet Quistorpsson", "Xylofonvägen", fict(3)):
         assert secret.encode() not in blob, secret
+
+
+def test_the_app_runs_retention_when_it_starts(store, clock):
+    from screens import backend
+
+    day = FIRST_MONDAY
+    clock.set(at(day, 8))
+    agenda.add_patient(store, pnr=fict(4), name="Gammal Patient", unit="Avd 1", municipality="Kalmar", day=day)
+    meeting.start_meeting(store, day)
+    meeting.next_case(store, day)
+    meeting.finish_meeting(store, day)
+    clock.advance(days=91)  # default retention_days is 90
+    backend.start_info(store)
+    with store.read() as s:
+        assert s.execute(text("SELECT pnr, name FROM patient")).all() == [(None, None)]
