@@ -47,6 +47,9 @@ def parse_agenda_csv(text: str, today: date) -> list[dict[str, str]]:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
+            # Excel writes trailing separators when a stray cell right of the table was ever touched.
+            while len(record) > len(names) and not record[-1].strip():
+                record = record[:-1]
             if len(record) not in (len(names),) and not (len(record) == 4 and len(names) == 5):
                 raise InputError("csv.columns", line=line, found=len(record), expected=len(names))
             values = dict(zip(names, record))

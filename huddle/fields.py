@@ -11,10 +11,17 @@ MAX_LEN = {"name": 120, "unit": 120, "municipality": 80, "question": 2000}
 REQUIRED = ("pnr", "name", "unit", "municipality")
 
 
+# Bidirectional overrides and isolates: they can make a name or an identity number read backwards.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _clean(value: str | None) -> str:
-    # Control characters (other than newline in a question) never belong in a record.
+    # Control characters (other than newline in a question) never belong in a record: C0, DEL and
+    # C1 (U+009B is a one-character CSI that some terminals obey), and bidi overrides.
     text = (value or "").strip()
-    return "".join(ch for ch in text if ch == "\n" or ch >= " ")
+    return "".join(
+        ch for ch in text if ch == "\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f" and ch not in _BIDI)
+    ).strip()
 
 
 def validate_field(field: str, value: str | None, today: date) -> str:

@@ -56,6 +56,19 @@ def test_fields_are_cleaned_and_bounded():
     with pytest.raises(InputError, match="at most 120"):
         validate_field("name", "x" * 121, TODAY)
     assert validate_field("question", "", TODAY) == ""
+    # DEL, C1 controls (U+009B is a one-character CSI) and bidi overrides are removed too.
+    assert validate_field("name", "Åsa\x7f \x9b2J\u202eNilsson\u202c", TODAY) == "Åsa 2JNilsson"
+    with pytest.raises(InputError, match="required"):
+        validate_field("unit", "\x9b\u202e\x07", TODAY)
+
+
+def test_trailing_empty_cells_that_excel_adds_are_ignored():
+    data = "pnr;name;unit;municipality;question\r\n19121212-1212;A;U;M;Q;;\r\n19700101-0003;B;U;M;;\r\n".encode()
+    rows = parse_agenda_csv(decode(data), TODAY)
+    assert [(r["pnr"], r["question"]) for r in rows] == [("19121212-1212", "Q"), ("19700101-0003", "")]
+    with pytest.raises(InputError) as e:  # a real extra value is still refused
+        parse_agenda_csv(decode(data.replace(b"Q;;", b"Q;;extra")), TODAY)
+    assert e.value.key == "csv.columns" and e.value.params["line"] == 2
 
 
 def _csv(rows, delimiter=",", bom=False, header=("pnr", "name", "unit", "municipality", "question")) -> bytes:
