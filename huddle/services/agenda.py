@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -155,6 +156,8 @@ def import_csv(store: Store, data: bytes, day: date | None = None) -> list[CaseR
 
 
 def list_agenda(store: Store, day: date | None = None, *, with_identity: bool = True) -> list[CaseRow]:
+    """The agenda of ``day``; each patient's read is logged.  ``with_identity=False`` logs nothing and is
+    for code that does not show the rows to a person (tests, internal re-reads)."""
     day = day or default_date(store)
     store.require("nurse", "facilitator", "admin")
     if not with_identity:
@@ -247,7 +250,8 @@ def move_case(store: Store, case_id: int, offset: int) -> list[CaseRow]:
             store.audit(s, "update", "case.move", patient_id=case.patient_id, case_id=case.id)
             rollup.refresh(s, case.huddle_id)
         day = case.huddle.date
-    return [r for r in list_agenda(store, day, with_identity=False)]
+    # The new order without identities: the move was logged for the moved case only.
+    return [replace(r, pnr=None, name=None) for r in list_agenda(store, day, with_identity=False)]
 
 
 def remove_case(store: Store, case_id: int) -> None:
