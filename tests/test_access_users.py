@@ -179,3 +179,14 @@ def test_the_app_hands_its_sign_in_to_a_child_process_without_the_password(store
     assert con.execute("SELECT what FROM audit_event WHERE what LIKE 'sign_in.deleg%' ORDER BY id").fetchall() == [
         ("sign_in.delegate",), ("sign_in.delegated",)]
     con.close()
+
+
+def test_repeated_wrong_passwords_lock_the_user_name_for_a_while(store, clock):
+    admin(store)
+    for _ in range(access.MAX_REFUSALS):
+        with pytest.raises(AccessDenied, match="wrong password"):
+            access.authenticate(store, "ada", "guess guess")
+    with pytest.raises(AccessDenied, match="Too many wrong passwords"):
+        access.authenticate(store, "ada", PW)  # even the right one, for now
+    clock.advance(minutes=access.LOCK_MINUTES + 1)
+    assert access.authenticate(store, "ada", PW).name == "Ada Admin"

@@ -20,6 +20,10 @@ MESSAGES = {
         "en": "Unknown user or wrong password; nothing was done.",
         "sv": "Okänd användare eller fel lösenord; inget gjordes.",
     },
+    "access.locked": {
+        "en": "Too many wrong passwords for this user; try again in {minutes} minutes or ask an administrator.",
+        "sv": "För många felaktiga lösenord för användaren; försök igen om {minutes} minuter eller fråga en administratör.",
+    },
     "access.disabled": {
         "en": "The user {username} is disabled; ask an administrator.",
         "sv": "Användaren {username} är avstängd; fråga en administratör.",

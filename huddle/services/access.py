@@ -27,6 +27,9 @@ from huddle.store import ALL_ROLES, Actor, Store
 
 ROLES = ("nurse", "facilitator", "manager", "admin")
 MIN_PASSWORD = 8
+# After this many refused sign-ins for one user name within LOCK_MINUTES, further tries are refused unchecked.
+MAX_REFUSALS = 5
+LOCK_MINUTES = 15
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,60}$")
 # A hash of a random password, verified against when the user is unknown, so
 # that "unknown user" and "wrong password" take the same time.
@@ -125,6 +128,9 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
     Sign-ins and refused sign-ins go to the access log (without a patient).
     """
     username = (username or "").strip()
+    if _recent_refusals(store, username) >= MAX_REFUSALS:
+        _log_sign_in(store, None, f"sign_in.locked {username[:60]}")
+        raise AccessDenied("access.locked", minutes=LOCK_MINUTES)
     with store.read() as s:
         staff = s.scalar(select(Staff).where(Staff.username == username)) if username else None
         hash_ = staff.password_hash if staff is not None else None
@@ -141,6 +147,22 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
     _log_sign_in(store, actor, "sign_in")
     _maybe_rehash(store, actor.staff_id, hash_, password)
     return actor
+
+
+def _recent_refusals(store: Store, username: str) -> int:
+    """Refused sign-ins for this user name in the last LOCK_MINUTES, from the access log itself."""
+    from datetime import timedelta
+
+    from db.models import AuditEvent
+
+    since = store.now_db() - timedelta(minutes=LOCK_MINUTES)
+    with store.read() as s:
+        return s.scalar(
+            select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.at >= since, AuditEvent.action == "sign_in",
+                AuditEvent.what == f"sign_in.refused {username[:60]}",
+            )
+        ) or 0
 
 
 def _log_sign_in(store: Store, actor: Actor | None, what: str) -> None:
