@@ -9,6 +9,7 @@ BEGIN IMMEDIATE (the recipe from SQLAlchemy's SQLite dialect docs), so that
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,19 +83,47 @@ def check_sqlite_file(path: Path) -> str:
     return "sqlite"
 
 
-def create_store_file(path: Path) -> None:
-    """Make a new store file readable by its owner only, in WAL mode."""
+def create_store_file(path: Path) -> bool:
+    """Make a new store file readable by its owner only, in WAL mode.
+
+    The file is made complete under a temporary name and then linked into place, so
+    that another process starting at the same moment never sees a half-made (empty)
+    file: it either finds no file, or a valid SQLite file in WAL mode.  Returns False
+    when another process created the store first (which is fine: it is opened as is).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     if _on_network_fs(path):
         raise StoreOpenError("network_fs", str(path))
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-    os.chmod(path, 0o600)
-    con = sqlite3.connect(path)
     try:
-        con.execute("PRAGMA journal_mode=WAL")
+        os.chmod(tmp, 0o600)
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+        try:
+            os.link(tmp, path)  # atomic; refuses to replace a file that appeared meanwhile
+        except FileExistsError:
+            return False
+        except OSError:
+            # A file system without hard links: claim the name exclusively, then fill it.
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            except FileExistsError:
+                return False
+            os.close(fd)
+            con = sqlite3.connect(path)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+            finally:
+                con.close()
+        return True
     finally:
-        con.close()
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _sqlite_hooks(engine: Engine) -> None:
@@ -177,10 +206,11 @@ def open_store(target: str, *, create: bool = True, upgrade: bool = True) -> Ope
             if not create:
                 raise StoreOpenError("missing", str(path))
             try:
-                create_store_file(path)
+                created = create_store_file(path)
             except OSError as exc:
                 raise StoreOpenError("cannot_create", str(path), str(exc)) from exc
-            created = True
+            if not created:  # another process made it a moment ago: open it like any existing store
+                check_sqlite_file(path)
         elif state == "empty":
             raise StoreOpenError("not_huddle", str(path))
         elif _on_network_fs(path):

@@ -424,10 +424,12 @@ def test_real_process_refuses_a_garbage_store(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["garbage.db"]
 
 
-def test_real_processes_add_eight_patients_at_once(tmp_path):
+@pytest.mark.parametrize("init_first", [True, False], ids=["after init", "new store"])
+def test_real_processes_add_eight_patients_at_once(tmp_path, init_first):
     """Eight people run ``huddle patient add`` at the same moment: all succeed, all are stored, no position twice."""
     db = tmp_path / "race.db"
-    assert run_huddle("init", db=db).returncode == 0
+    if init_first:
+        assert run_huddle("init", db=db).returncode == 0
     from tests.test_store_concurrency import fictitious_pnr
 
     env = {**os.environ, "HUDDLE_LANG": "en"}

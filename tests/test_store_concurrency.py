@@ -33,12 +33,23 @@ def fictitious_pnr(writer: int, n: int) -> str:
     return f"19{six}-{nnn}{luhn(six + nnn)}"
 
 
-def _writer(path: str, writer: int, count: int, barrier, results) -> None:  # noqa: ANN001
+def _writer(path: str, writer: int, count: int, barrier, results, create_at_barrier: bool = False) -> None:  # noqa: ANN001
     from huddle.services import agenda
 
-    store = Store.open(path, clock=FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC)), create=False)
-    try:
+    clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    if create_at_barrier:
         barrier.wait(timeout=60)
+        try:
+            store = Store.open(path, clock=clock, create=True)
+        except Exception as exc:  # noqa: BLE001
+            for n in range(count):
+                results.put(("error", writer, n, f"open: {type(exc).__name__}: {exc}"))
+            return
+    else:
+        store = Store.open(path, clock=clock, create=False)
+    try:
+        if not create_at_barrier:
+            barrier.wait(timeout=60)
         for n in range(count):
             try:
                 row = agenda.add_patient(
@@ -127,3 +138,21 @@ def test_the_same_patient_from_two_processes_stands_once(db_path):
     assert got[0][3].startswith("InputError") and "already on the agenda" in got[0][3]
     cases, _, _ = _stored(db_path)
     assert len(cases) == 1
+
+
+def test_eight_processes_create_a_new_store_at_the_same_moment(db_path):
+    """Nobody ran ``huddle init``: the first eight writers make the store together, and all succeed."""
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(WRITERS)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_writer, args=(str(db_path), w, 1, barrier, results, True)) for w in range(WRITERS)]
+    for p in procs:
+        p.start()
+    got = [results.get(timeout=120) for _ in range(WRITERS)]
+    for p in procs:
+        p.join(timeout=60)
+    assert [g for g in got if g[0] != "ok"] == []
+    cases, huddles, _ = _stored(db_path)
+    assert huddles == 1
+    assert [pos for pos, _ in cases] == list(range(1, WRITERS + 1))
+    assert sorted(p.name for p in db_path.parent.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [db_path.name]
