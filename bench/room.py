@@ -211,6 +211,7 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
         pid = room._proc.pid  # noqa: SLF001
         s0 = await room.stats()
         c0, t0 = cpu_seconds(pid), time.time()
+        w0 = sum(cpu_seconds(p.pid) for p in procs)
         published = 0
         while time.time() - t0 < seconds:
             await room.publish({"meeting": "running", "position": published % 7 + 1, "of": 7, "bench_t": time.time() * 1000})
@@ -218,6 +219,7 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
             await asyncio.sleep(0.2)
         t1 = time.time()
         cpu = (cpu_seconds(pid) - c0) / (t1 - t0) * 100
+        clients_cpu = (sum(cpu_seconds(p.pid) for p in procs) - w0) / (t1 - t0) * 100
         s1 = await room.stats()
         stop.set()
         outs = []
@@ -243,11 +245,13 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
     before = {(v, src): sent for v, src, sent in s0["video_sent"]}
     sent_rates = [(sent - before.get((v, src), 0)) / (t1 - t0) for v, src, sent in s1["video_sent"]]
     sent_rates += [0.0] * max(0, expected_pairs - len(sent_rates))
+    if os.environ.get("BENCH_DEBUG"):
+        print("room packets in", s1["packets_in"] - s0["packets_in"], "lost", s1["packets_lost_in"] - s0["packets_lost_in"])
     in_rates = [(s1["video_in"].get(k, 0) - v) / (t1 - t0) for k, v in s0["video_in"].items()]
     banners = [b for out in outs for b in out["banners"]]
     firsts = [v for out in outs for k, v in out["first"].items() if v is not None and k != names[0]]
     return {
-        "n": n, "cpu": cpu, "sent_min": min(sent_rates) if sent_rates else 0.0,
+        "n": n, "cpu": cpu, "clients_cpu": clients_cpu, "sent_min": min(sent_rates) if sent_rates else 0.0,
         "in_min": min(in_rates) if in_rates else 0.0, "fps_min": min(rates) if rates else 0.0, "fps_median": statistics.median(rates) if rates else 0.0,
         "banner_p50": pct(banners, 0.5), "banner_p95": pct(banners, 0.95), "banners": len(banners),
         "join_p50": pct(firsts, 0.5) * 1000 if firsts else float("nan"), "join_max": max(firsts) * 1000 if firsts else float("nan"),
@@ -268,7 +272,7 @@ async def main() -> None:
     print(f"reference: libvpx encode 320x240 {enc_ms:.2f} ms/frame (one core); "
           f"bare aiortc data channel p50 {ref50:.1f} ms, p95 {ref95:.1f} ms")
     print(f"{'N':>3} {'room CPU':>9} {'floor':>6} {'ratio':>6} {'in min':>7} {'sent min':>9} {'fps min':>8} {'fps med':>8} "
-          f"{'banner p50':>11} {'p95':>6} {'p50/raw':>8} {'join p50':>9} {'join max':>9}")
+          f"{'banner p50':>11} {'p95':>6} {'p50/raw':>8} {'join p50':>9} {'join max':>9} {'clients':>8}")
     best = None
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "bench.db")
@@ -277,7 +281,7 @@ async def main() -> None:
             floor = n * FPS * enc_ms / 10  # % of one core for one encode per source
             print(f"{r['n']:>3} {r['cpu']:>8.0f}% {floor:>5.0f}% {r['cpu'] / floor:>6.1f} {r['in_min']:>7.1f} {r['sent_min']:>9.1f} {r['fps_min']:>8.1f} "
                   f"{r['fps_median']:>8.1f} {r['banner_p50']:>9.1f}ms {r['banner_p95']:>4.0f}ms "
-                  f"{r['banner_p50'] / ref50 if ref50 else float('nan'):>8.1f} {r['join_p50']:>7.0f}ms {r['join_max']:>7.0f}ms",
+                  f"{r['banner_p50'] / ref50 if ref50 else float('nan'):>8.1f} {r['join_p50']:>7.0f}ms {r['join_max']:>7.0f}ms {r['clients_cpu']:>7.0f}%",
                   flush=True)
             if r["fps_min"] >= 12:
                 best = n

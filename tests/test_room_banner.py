@@ -110,3 +110,39 @@ def test_wrong_codes_are_slowed_down_then_locked_out():
     assert th.locked_for("10.0.0.1") == 0.0
     th.succeed("10.0.0.1")
     assert th.fail("10.0.0.1") == 0.5
+
+
+def test_only_the_loudest_microphones_are_forwarded():
+    """Audio stays bounded when everyone's microphone is open: the three loudest are let through,
+    and someone already heard keeps the place unless a newcomer is clearly louder."""
+    from huddle.room.media import Source, choose_speakers
+
+    sources = [Source("audio", None) for _ in range(5)]
+    for src, level in zip(sources, (-20.0, -60.0, -30.0, -25.0, -90.0)):
+        src.level = level
+    choose_speakers(sources)
+    assert [s.audible for s in sources] == [True, False, True, True, False]
+    sources[1].level = -28.0  # a little louder than the third, but not by 3 dB: no flicker
+    choose_speakers(sources)
+    assert [s.audible for s in sources] == [True, False, True, True, False]
+    sources[1].level = -10.0  # now clearly the loudest: in, the quietest of the three out
+    choose_speakers(sources)
+    assert [s.audible for s in sources] == [True, True, False, True, False]
+    few = sources[:2]
+    few[0].level = few[1].level = -127.0
+    choose_speakers(few)
+    assert all(s.audible for s in few)
+
+
+def test_audio_level_in_dbov():
+    import numpy as np
+    from av import AudioFrame
+
+    from huddle.room.media import audio_level
+
+    def frame(samples):
+        return AudioFrame.from_ndarray(np.asarray(samples, np.int16).reshape(1, -1), format="s16", layout="mono")
+
+    assert audio_level(frame([0] * 960)) == -127.0
+    assert round(audio_level(frame([32767, -32767] * 480))) == 0
+    assert round(audio_level(frame([3277, -3277] * 480))) == -20

@@ -223,3 +223,14 @@ async def test_the_control_endpoint_needs_its_token(room):
             assert "http://" not in text and "https://" not in text and "//cdn" not in text
         strings = await (await http.get(room.url + "/strings.json")).json()
         assert strings["sv"]["join"] == "Anslut" and strings["en"]["join"] == "Join"
+
+
+async def test_a_silent_microphone_sends_nothing_and_a_voice_is_heard(room):
+    quiet = peer(room, "Quiet Anna")
+    quiet.voice = 0  # microphone open, nobody speaking
+    talker = peer(room, "Talking Bo")
+    await quiet.join(CODE)
+    await talker.join(CODE)
+    assert await quiet.wait_frames("Talking Bo", 10, kind="audio") >= 10
+    assert await talker.wait_frames("Quiet Anna", 15) >= 15  # a second of her video...
+    assert talker.frames_from("Quiet Anna", kind="audio") == 0  # ...and not one packet of silence

@@ -100,12 +100,27 @@ class ToneAudio(MediaStreamTrack):
 
     kind = "audio"
 
-    def __init__(self) -> None:
+    def __init__(self, amplitude: int = 3000) -> None:
         super().__init__()
         t = np.arange(960) / 48000
-        self._samples = (np.sin(2 * np.pi * 440 * t) * 3000).astype(np.int16).reshape(1, -1)
+        self._samples = (np.sin(2 * np.pi * 440 * t) * amplitude).astype(np.int16).reshape(1, -1)
         self._start: float | None = None
         self._n = 0
+        self._packet: bytes | None = None
+
+    def pre_encode(self) -> None:
+        """Encode 20 ms of the tone once and send that Opus packet in a loop (a cheap bench client)."""
+        from aiortc.codecs.opus import OpusEncoder
+
+        encoder = OpusEncoder()
+        payloads: list[bytes] = []
+        n = 0
+        while not payloads:
+            frame = AudioFrame.from_ndarray(self._samples, format="s16", layout="mono")
+            frame.sample_rate, frame.pts, frame.time_base = 48000, n * 960, fractions.Fraction(1, 48000)
+            payloads, _ = encoder.encode(frame)
+            n += 1
+        self._packet = payloads[0]
 
     async def recv(self) -> AudioFrame:
         if self.readyState != "live":
@@ -115,6 +130,11 @@ class ToneAudio(MediaStreamTrack):
         wait = self._start + self._n * 0.02 - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
+        if self._packet is not None:
+            from huddle.room.media import AUDIO_TIME_BASE, Encoded
+
+            self._n += 1
+            return Encoded(self._packet, (self._n - 1) * 960, AUDIO_TIME_BASE)  # type: ignore[return-value]
         frame = AudioFrame.from_ndarray(self._samples, format="s16", layout="mono")
         frame.sample_rate = 48000
         frame.pts = self._n * 960
@@ -136,11 +156,12 @@ class Received:
 class PythonParticipant:
     def __init__(self, base_url: str, *, name: str, organisation: str = "", role: str = "",
                  shade: int = 0, fps: int = 15, audio: bool = True, keep_frames: bool = True,
-                 pre_encoded: bool = False) -> None:
+                 pre_encoded: bool = False, voice: int = 3000) -> None:
         self.base_url = base_url.rstrip("/")
         self.name, self.organisation, self.role = name, organisation, role
         self.shade, self.fps, self.with_audio, self.keep_frames = shade, fps, audio, keep_frames
         self.pre_encoded = pre_encoded
+        self.voice = voice  # the synthetic microphone's amplitude (0: silence)
         self.session: ClientSession | None = None
         self.ws = None
         self.pc: RTCPeerConnection | None = None
@@ -172,14 +193,18 @@ class PythonParticipant:
         self.pc = pc
         camera = SyntheticVideo(fps=self.fps, shade=self.shade)
         own_v = pc.addTransceiver(camera, direction="sendonly")
+        mic = ToneAudio(self.voice) if self.with_audio else None
+        own_a = pc.addTransceiver(mic or "audio", direction="sendonly" if mic else "inactive")
         if self.pre_encoded:
             from aiortc.rtcrtpsender import RTCRtpSender
 
             camera.pre_encode()
             own_v.setCodecPreferences([c for c in RTCRtpSender.getCapabilities("video").codecs
                                        if c.mimeType.lower() in ("video/vp8", "video/rtx")])
-        own_a = pc.addTransceiver(ToneAudio() if self.with_audio else "audio",
-                                  direction="sendonly" if self.with_audio else "inactive")
+            if mic is not None:
+                mic.pre_encode()
+                own_a.setCodecPreferences([c for c in RTCRtpSender.getCapabilities("audio").codecs
+                                           if c.mimeType.lower() == "audio/opus"])
         vslots = [pc.addTransceiver("video", direction="recvonly") for _ in range(slots)]
         aslots = [pc.addTransceiver("audio", direction="recvonly") for _ in range(slots)]
         self.channel = pc.createDataChannel("room")

@@ -493,7 +493,22 @@ class Room:
     async def _control_stats(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
             return web.json_response({"error": "unauthorised"}, status=401)
-        return web.json_response(self.stats())
+        stats = self.stats()
+        lost = received = 0
+        for p in list(self.participants.values()):
+            if p.pc is None:
+                continue
+            for receiver in p.pc.getReceivers():
+                try:
+                    report = await receiver.getStats()
+                except Exception:  # noqa: BLE001
+                    continue
+                for item in report.values():
+                    if getattr(item, "type", "") == "inbound-rtp":
+                        lost += max(0, item.packetsLost or 0)
+                        received += item.packetsReceived or 0
+        stats["packets_in"], stats["packets_lost_in"] = received, lost
+        return web.json_response(stats)
 
     def stats(self) -> dict:
         """Counters for the bench: video frames in per participant, and sent per (viewer, source) pair."""
