@@ -32,7 +32,8 @@ def _new_password(username: str) -> str:
     password = os.environ.get("HUDDLE_NEW_PASSWORD")
     if password is None:
         password = click.prompt(
-            t("access.new_password_prompt", username=username), hide_input=True, confirmation_prompt=True, err=True
+            t("access.new_password_prompt", username=username), hide_input=True, err=True,
+            confirmation_prompt=t("access.repeat_password"),
         )
     return check_password(password)
 

@@ -30,6 +30,7 @@ MESSAGES = {
     },
     "access.password_prompt": {"en": "Password for {username}", "sv": "Lösenord för {username}"},
     "access.new_password_prompt": {"en": "New password for {username}", "sv": "Nytt lösenord för {username}"},
+    "access.repeat_password": {"en": "Repeat the password", "sv": "Upprepa lösenordet"},
     "access.password_short": {
         "en": "The password is too short (at least {min} characters).",
         "sv": "Lösenordet är för kort (minst {min} tecken).",
