@@ -94,6 +94,11 @@ async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, s
                     assert text == "Patient 2 av 2 · A.L.B. · Geriatrik 16"
                     assert "1212" not in await tab.inner_text("#banner")
 
+                # Anna mutes her microphone: the button says how to undo it.
+                await anna.click("#mute")
+                assert await anna.inner_text("#mute") == "Sätt på mikrofonen"
+                assert await anna.get_attribute("#mute", "aria-pressed") == "true"
+
                 # Bo closes his tab: he is gone at once, from Anna's grid and from the room.
                 await bo.close()
                 who = await eventually(room.participants, lambda v: len(v) == 1, timeout=10)

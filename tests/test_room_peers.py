@@ -234,3 +234,18 @@ async def test_a_silent_microphone_sends_nothing_and_a_voice_is_heard(room):
     assert await quiet.wait_frames("Talking Bo", 10, kind="audio") >= 10
     assert await talker.wait_frames("Quiet Anna", 15) >= 15  # a second of her video...
     assert talker.frames_from("Quiet Anna", kind="audio") == 0  # ...and not one packet of silence
+
+
+async def test_a_place_is_not_held_by_someone_who_never_sets_up_media(room, store, monkeypatch):
+    import huddle.room.server as server
+
+    monkeypatch.setattr(server, "OFFER_TIMEOUT_S", 0.2)
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(room.url.replace("http", "ws") + "/ws")
+        await ws.send_json({"type": "join", "code": CODE, "name": "Stuck Browser"})
+        assert (await ws.receive_json())["type"] == "welcome"
+        assert len(room.participants) == 1
+        # No offer ever comes: the place is given back and the attendance closed.
+        assert await until(lambda: room.participants == {}, timeout=10)
+        await ws.close()
+    assert [(a.name, a.left_at is not None) for a in room_attendance(store)] == [("Stuck Browser", True)]

@@ -39,6 +39,7 @@ from huddle.room.media import Source, SlotTrack, choose_speakers
 log = logging.getLogger("huddle.room")
 STATIC = Path(__file__).with_name("static")
 NAME_MAX = 80
+OFFER_TIMEOUT_S = 30.0
 
 
 # -- attendance -------------------------------------------------------------------------
@@ -256,6 +257,8 @@ class Room:
         p = Participant(id=secrets.token_hex(6), name=name, organisation=org, role=role, ws=ws,
                         joined_at=self.clock.now())
         self.participants[p.id] = p  # reserved before any await: the cap holds
+        # A place is held only while media is being set up: no offer within the limit, no place.
+        asyncio.get_running_loop().call_later(OFFER_TIMEOUT_S, self._offer_overdue, p)
         try:
             p.attendance_id = await asyncio.to_thread(self.attendance.join, name, org, role)
         except Exception as exc:  # noqa: BLE001
@@ -271,6 +274,10 @@ class Room:
             "day": self.config.day.isoformat(),
         })
         return p
+
+    def _offer_overdue(self, p: Participant) -> None:
+        if p.pc is None and not p.left:
+            asyncio.ensure_future(self.leave(p, "no offer"))
 
     async def _offer(self, p: Participant, data: dict) -> None:
         from aiortc.rtcpeerconnection import filter_preferred_codecs

@@ -202,6 +202,16 @@
     ws.onclose = () => { if (me && !ended) gone(t("lost")); else if (!me) showError(t("lost")); };
   }
 
+  // -- microphone and camera off and on (the track keeps its place; it sends silence or black) --
+  function toggle(id, tracks, offKey, onKey) {
+    if (!tracks || !tracks.length) return;
+    const off = tracks[0].enabled;
+    tracks.forEach((tr) => { tr.enabled = !off; });
+    $(id).setAttribute("aria-pressed", String(off));
+    $(id).dataset.t = off ? onKey : offKey;
+    $(id).textContent = t($(id).dataset.t);
+  }
+
   // -- leaving: at once, also when the tab closes ------------------------------------------
   function cleanup() {
     ended = true;
@@ -241,6 +251,8 @@
     applyTexts();
     $("join-form").addEventListener("submit", join);
     $("leave").addEventListener("click", leave);
+    $("mute").addEventListener("click", () => toggle("mute", local && local.getAudioTracks(), "mute", "unmute"));
+    $("camera").addEventListener("click", () => toggle("camera", local && local.getVideoTracks(), "camera_off", "camera_on"));
     $("lang").addEventListener("click", () => {
       lang = lang === "sv" ? "en" : "sv";
       localStorage.setItem("huddle.lang", lang);
