@@ -20,6 +20,7 @@ TODAY = date(2026, 11, 30)
 PNRS = ["19121212-1212", "19700101-0003", "19800229-0008", "19450510-0000", "19991231-0001"]
 
 
+@settings(deadline=None)
 @given(d=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
 def test_next_meeting_day_is_the_first_weekday_on_or_after(d):
     n = next_meeting_day(d)
@@ -84,7 +85,7 @@ cell = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blackli
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(
     names=st.lists(cell, min_size=1, max_size=len(PNRS)),
     question=st.text(max_size=60).map(lambda s: s.replace("\r", "")),

@@ -58,7 +58,7 @@ serials = st.integers(min_value=0, max_value=999)
 todays = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(born=births, serial=serials, coordination=st.booleans())
 @example(born=date(2000, 2, 29), serial=121, coordination=False)
 @example(born=date(1926, 11, 30), serial=1, coordination=False)  # exactly 100 on REF: '+'
@@ -74,7 +74,7 @@ def test_every_accepted_form_normalises_to_the_same_number(born, serial, coordin
         assert parsed.coordination is coordination
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(born=births, serial=serials, coordination=st.booleans(), today=todays)
 def test_century_of_a_ten_digit_number_is_decided_against_the_reference_date(born, serial, coordination, today):
     assume(born <= today and age_on(born, today) < 200)  # '+' covers 100-199 years only
@@ -89,7 +89,7 @@ def test_century_of_a_ten_digit_number_is_decided_against_the_reference_date(bor
         pass
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(born=births, serial=serials, coordination=st.booleans(), data=st.data())
 def test_any_single_digit_change_in_the_checked_digits_is_refused(born, serial, coordination, data):
     cc, six, tail = parts(born, serial, coordination)
@@ -173,7 +173,7 @@ def test_refusals_name_the_reason(text, key):
     assert e.value.key == key
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     yymmdd=st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)),
     serial=serials,

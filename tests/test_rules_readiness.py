@@ -107,7 +107,7 @@ class TestAroundNoonAndDaylightSaving:
         assert first_liable_day(naive, STOCKHOLM) == first_liable_day(naive.replace(tzinfo=UTC), STOCKHOLM)
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(at=instants, grace=st.integers(0, 10), cutoff=st.one_of(st.none(), st.times().map(lambda t: t.replace(microsecond=0))))
 def test_first_liable_day_against_the_model(at, grace, cutoff):
     rule = LiabilityRule("custom", grace, cutoff)
@@ -117,7 +117,7 @@ def test_first_liable_day_against_the_model(at, grace, cutoff):
     assert first_liable_day(at, rule) == expected
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(at=instants, days=st.integers(-5, 60))
 def test_ready_and_liable_days_against_the_model(at, days):
     notice_day = swedish_local(at).date()
@@ -137,6 +137,7 @@ def test_a_patient_discharged_within_the_grace_days_costs_nothing():
     assert liable_days(notice, date(2026, 12, 7), STOCKHOLM) == 5  # Wed..Sun
 
 
+@settings(deadline=None)
 @given(at=instants)
 def test_sip_deadline_is_three_local_days_after_the_notice(at):
     assert SIP_DAYS == 3
@@ -144,6 +145,7 @@ def test_sip_deadline_is_three_local_days_after_the_notice(at):
 
 
 class TestRuleAsConfiguration:
+    @settings(deadline=None)
     @given(grace=st.integers(0, 365), cutoff=st.one_of(st.none(), st.times().map(lambda t: t.replace(second=0, microsecond=0))))
     def test_json_round_trip(self, grace, cutoff):
         rule = LiabilityRule("local", grace, cutoff)

@@ -38,7 +38,7 @@ steps = st.lists(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(steps=steps)
 def test_case_time_is_the_sum_of_its_intervals_across_pauses_and_switching_back(steps):
     intervals: dict[int, list[Interval]] = {}
@@ -54,6 +54,7 @@ def test_case_time_is_the_sum_of_its_intervals_across_pauses_and_switching_back(
     assert sum(case_seconds(ivs, now) for ivs in intervals.values()) == sum(talk for _, talk, _ in steps)
 
 
+@settings(deadline=None)
 @given(start=st.integers(0, 10_000), elapsed=st.integers(0, 10_000), before=st.lists(st.integers(0, 600), max_size=5))
 def test_a_running_interval_counts_up_to_now(start, elapsed, before):
     closed = [Interval(at(-10_000 + 700 * i), at(-10_000 + 700 * i + s)) for i, s in enumerate(before)]
@@ -82,6 +83,7 @@ class TestCrashRecovery:
         assert not is_stale(iv, at(103))
         assert not is_stale(Interval(at(0), at(10)), at(10_000))
 
+    @settings(deadline=None)
     @given(start=st.integers(0, 1000), beat=st.integers(-100, 5000), now=st.integers(0, 6000))
     def test_recovered_stop_lies_between_start_and_now(self, start, beat, now):
         iv = Interval(at(start), None, heartbeat=at(start + beat))
@@ -106,7 +108,7 @@ class TestTimerState:
         assert timer_state(elapsed) == TimerState(state)
         assert DEFAULT_TARGET_S == 300
 
-    @settings(max_examples=500)
+    @settings(max_examples=500, deadline=None)
     @given(target=st.integers(1, 7200), elapsed=st.integers(0, 20_000))
     def test_warning_from_80_percent_and_over_past_100_percent_exactly(self, target, elapsed):
         # Exact integer arithmetic as the model: 80 % of 7 s is 5.6 s, so 5 s is within and 6 s is warning.
@@ -118,6 +120,7 @@ class TestTimerState:
             expected = TimerState.WITHIN
         assert timer_state(elapsed, target) is expected
 
+    @settings(deadline=None)
     @given(target=st.integers(1, 7200), a=st.floats(0, 20_000), b=st.floats(0, 20_000))
     def test_state_never_goes_back_as_time_passes(self, target, a, b):
         order = [TimerState.WITHIN, TimerState.WARNING, TimerState.OVER]
@@ -131,7 +134,7 @@ class TestTimerState:
 
 
 class TestTimeBox:
-    @settings(max_examples=300)
+    @settings(max_examples=300, deadline=None)
     @given(
         timebox=st.integers(60, 3 * 3600),
         since_start=st.integers(0, 4 * 3600),
