@@ -135,11 +135,11 @@ async def test_three_peers_see_and_hear_each_other_and_follow_the_banner(room, s
     assert await until(lambda: any(a.left_at for a in room_attendance(store)))
     left = {a.name: a.left_at for a in room_attendance(store)}
     assert left["Cia Assessor"] is not None and left["Anna Nurse"] is None and left["Bo Doctor"] is None
-    # A late joiner gets the current banner at once and sees the others.
+    # A late joiner gets the current banner at once, its timer run on since it was sent, and sees the others.
     dan = peer(room, "Dan Rehab", "Oskarshamn kommun", shade=3)
     await dan.join(CODE)
     b = await dan.wait_banner(lambda b: b.get("position") == 2)
-    assert b is not None
+    assert b is not None and b["elapsed_s"] == 60.0
     assert await dan.wait_frames("Anna Nurse", 5) >= 5
 
 

@@ -153,6 +153,7 @@ class Room:
         self.finished = False
         self.stop_requested: asyncio.Event | None = None
         self._speakers_task: asyncio.Task | None = None
+        self._banner_at = self.clock.now()
 
     # -- aiohttp application --------------------------------------------------------------
     def app(self) -> web.Application:
@@ -356,7 +357,7 @@ class Room:
         def on_datachannel(channel) -> None:  # noqa: ANN001
             p.channel = channel
             if self.banner is not None:
-                channel.send(json.dumps(self.banner))
+                channel.send(json.dumps(self.current_banner()))
 
             @channel.on("message")
             def on_message(message) -> None:  # noqa: ANN001
@@ -473,9 +474,20 @@ class Room:
         sent = self.publish(banner)
         return web.json_response({"sent": sent})
 
+    def current_banner(self) -> dict | None:
+        """The last banner as of now: for someone joining later, a running timer has run on since."""
+        if self.banner is None:
+            return None
+        banner = dict(self.banner)
+        if banner.get("running") and isinstance(banner.get("elapsed_s"), (int, float)):
+            age = (self.clock.now() - self._banner_at).total_seconds()
+            banner["elapsed_s"] = round(banner["elapsed_s"] + max(0.0, age), 1)
+        return banner
+
     def publish(self, banner: dict) -> int:
         banner = {**banner, "type": "banner", "sent_ms": time.time() * 1000}
         self.banner = banner
+        self._banner_at = self.clock.now()
         if banner.get("meeting") == "finished":
             self.finished = True
         payload = json.dumps(banner)
