@@ -25,12 +25,13 @@ class AgendaScreen(Screen):
         Binding("a", "add", "tui.key.add"),
         Binding("e", "edit", "tui.key.edit"),
         Binding("x,delete", "remove", "tui.key.remove", key_display="x"),
-        Binding("K,shift+up", "move(-1)", "tui.key.up", key_display="K"),
-        Binding("J,shift+down", "move(1)", "tui.key.down", key_display="J"),
-        Binding("t", "today", "tui.key.today"),
-        Binding("p", "day(-1)", "tui.key.prev_day"),
-        Binding("n", "day(1)", "tui.key.next_day"),
         Binding("l", "live", "tui.key.live"),
+        # In help and the palette; the footer keeps to the keys used most (a short footer also paints faster).
+        Binding("K,shift+up", "move(-1)", "tui.key.up", key_display="K", show=False),
+        Binding("J,shift+down", "move(1)", "tui.key.down", key_display="J", show=False),
+        Binding("p", "day(-1)", "tui.key.prev_day", show=False),
+        Binding("n", "day(1)", "tui.key.next_day", show=False),
+        Binding("t", "today", "tui.key.today", show=False),
     ]
 
     def __init__(self, day: date | None = None) -> None:

@@ -38,11 +38,12 @@ class HuddleApp(App[None]):
     TITLE = "huddle"
     COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True, show=False),
         Binding("question_mark", "help", "tui.key.help", key_display="?"),
-        Binding("ctrl+t", "toggle_dark", "tui.key.theme", key_display="^t"),
-        Binding("o", "settings", "tui.key.settings"),
-        Binding("S", "stats", "tui.key.stats"),
+        # Shown in help and the palette; kept out of the footer, which is for the screen's own keys.
+        Binding("ctrl+t", "toggle_dark", "tui.key.theme", key_display="^t", show=False),
+        Binding("o", "settings", "tui.key.settings", show=False),
+        Binding("S", "stats", "tui.key.stats", show=False),
     ]
 
     def __init__(
@@ -85,7 +86,7 @@ class HuddleApp(App[None]):
 
     def on_mount(self) -> None:
         self.title = t("tui.title")
-        self.call_after_refresh(self._open)
+        self.set_timer(0.1, self._open)
 
     def _open(self) -> None:
         self.run_store(self._first_load, on_done=self._opened, on_error=self._open_failed)

@@ -187,6 +187,7 @@ class LiveScreen(Screen):
             return
         elapsed = elapsed_of(live, now)
         timer.show(elapsed, live.huddle.target_s, live.running)
+        timer.shown = (now, elapsed) if elapsed is not None else None
         self.query_one(TimeBoxView).show(live, now, tz)
         if elapsed is not None and live.current_case_id is not None:
             shown = format_seconds(elapsed)

@@ -35,6 +35,8 @@ class CaseTimer(Vertical):
     The state is shown in colour (a CSS class) and in words.
     """
 
+    shown: tuple[datetime, float] | None = None  # (the clock's now, the elapsed seconds) last shown
+
     def compose(self) -> ComposeResult:
         yield Digits("0:00", id="timer-digits")
         yield Static("", id="timer-words")
