@@ -164,3 +164,16 @@ async def test_the_room_closes_itself_when_the_app_is_killed(db_path, store):
         await anna.close()
     rows = [a for a in meeting.load_live(store, today()).attendance if a.source == "room"]
     assert [(a.name, a.left_at is not None) for a in rows] == [("Anna", True)]
+
+
+def test_a_busy_port_is_a_one_line_error(db_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = run_huddle("room", "--port", str(port), db=db_path)
+    err = r.stderr.decode()
+    assert r.returncode == 2 and f"Cannot listen on 127.0.0.1:{port}" in err and "--port" in err, err
+    assert len(err.strip().splitlines()) == 1

@@ -79,6 +79,9 @@ class Throttle:
 
     def fail(self, who: str) -> float:
         """Record a wrong code; returns how long to hold the answer back."""
+        if len(self._fails) > 10_000:  # many addresses: forget the ones whose window has passed
+            for other in list(self._fails):
+                self._recent(other)
         fails = self._recent(who)
         fails.append(self.now())
         self._fails[who] = fails
