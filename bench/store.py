@@ -132,10 +132,12 @@ def _writer(path: str, w: int, writes: int, days: int, barrier, results) -> None
 
     store = Store.open(path, clock=FakeClock(datetime(2030, 1, 6, 12, 0, tzinfo=UTC)), create=False)
     ok = locked = other = 0
+    slowest = 0.0
     barrier.wait()
     t0 = time.perf_counter()
     for n in range(writes):
         k = w * writes + n
+        t1 = time.perf_counter()
         try:
             agenda.add_patient(store, pnr=fictitious_pnr(k, 100 + w), name=f"Testperson {w}-{n}", unit="Avd 1",
                                municipality="Högsby", question="", day=DAY + timedelta(days=7 * (n % days)))
@@ -145,7 +147,8 @@ def _writer(path: str, w: int, writes: int, days: int, barrier, results) -> None
             other += not ("locked" in str(exc) or "busy" in str(exc))
         except Exception:  # noqa: BLE001
             other += 1
-    results.put((ok, locked, other, time.perf_counter() - t0))
+        slowest = max(slowest, time.perf_counter() - t1)
+    results.put((ok, locked, other, time.perf_counter() - t0, slowest))
     store.close()
 
 
@@ -182,6 +185,7 @@ def bench_writers(tmp: Path, writers: int, writes: int) -> list[tuple[str, str, 
     return [
         (f"{writers} writers x {writes} patient adds", f"{ok} ok", f"{wall:.1f} s", f"{ok / wall:.0f} writes/s"),
         ("  lock errors / other errors", str(locked), str(other), "goal 0 / 0"),
+        ("  slowest single write (waiting for the lock)", "", ms(max(g[4] for g in got)), ""),
         ("  duplicate positions / position gaps", str(dup_pos), str(gaps), "goal 0 / 0"),
         ("  duplicate patients / lost rows", str(dup_pnr), str(lost), "goal 0 / 0"),
     ]

@@ -248,3 +248,28 @@ def test_a_store_that_is_missing_is_not_made_when_not_asked(tmp_path):
         Store.open(str(tmp_path / "nope.db"), create=False)
     assert e.value.key == "store.missing"
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_a_writer_that_cannot_get_the_lock_gets_one_line_and_nothing_is_written(db_path, store, monkeypatch, capsys):
+    """Someone holds the write lock past the wait: a clear 'busy, try again' line, exit 1, no partial write."""
+    import db.engine
+    from huddle.cli import main
+
+    monkeypatch.setattr(db.engine, "WRITE_WAIT_S", 0.3)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(SystemExit) as e:
+            main(["--db", str(db_path), "patient", "add", "--pnr", "19121212-1212", "--name", "A", "--unit", "U",
+                  "--municipality", "M", "--date", "2030-01-07"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert e.value.code == 1
+    assert err == "huddle: error: The store is busy (another writer held it too long); nothing was written, try again.\n"
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("SELECT count(*) FROM patient").fetchone()[0] == 0
+    finally:
+        con.close()
