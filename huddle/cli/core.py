@@ -55,9 +55,8 @@ def patient_add_cmd(ctx: Context, pnr: str, name: str, unit: str, municipality: 
 
     day = parse_date(date_)
     # Validate before the store is even opened: bad input writes nothing, not even a new file.
-    from huddle.clock import local_date
+    from huddle.clock import SystemClock, local_date
     from huddle.fields import validate_patient
-    from huddle.clock import SystemClock
 
     validate_patient(
         {"pnr": pnr, "name": name, "unit": unit, "municipality": municipality, "question": question},
