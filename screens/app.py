@@ -56,6 +56,7 @@ class HuddleApp(App[None]):
         day: date | None = None,
         start: str | None = None,
         dark: bool = True,
+        room_port: int = 8765,
     ) -> None:
         super().__init__()
         translate_bindings(self)
@@ -69,6 +70,7 @@ class HuddleApp(App[None]):
         self.settings = settings
         self.start_day = day
         self.start_screen = start
+        self.room_port = room_port
         self.theme = "textual-dark" if dark else "textual-light"
         self.start_info = None
         self.today: date | None = None
@@ -305,12 +307,21 @@ def make_app(
     day: date | None = None,
     start: str | None = None,
     dark: bool = True,
+    room_port: int = 8765,
 ) -> HuddleApp:
     """The app on ``store`` (already open) or ``store_target`` (opened in a worker after the first paint).
 
+    ``room_port`` is where the video room listens when the facilitator opens it (0: any free port).
     ``start`` is "agenda" or "live"; by default the app opens on the agenda, or on
     the live screen when today's meeting is running.
     """
     return HuddleApp(
-        store=store, store_target=store_target, clock=clock, settings=settings, day=day, start=start, dark=dark
+        store=store,
+        store_target=store_target,
+        clock=clock,
+        settings=settings,
+        day=day,
+        start=start,
+        dark=dark,
+        room_port=room_port,
     )

@@ -69,6 +69,8 @@ class LiveScreen(Screen):
         self.room = None
         self.room_info = None
         self.room_people: list[dict] = []
+        self._room_starting = False
+        self._room_poll = None
         self._beat_pending = False
         self._row_times: dict[int, str] = {}
 
@@ -213,6 +215,9 @@ class LiveScreen(Screen):
         self.app.run_store(_meeting("heartbeat"), self.day, on_done=done, on_error=lambda exc: done())
 
     # -- helpers -----------------------------------------------------------------------
+    def _tz(self) -> str:
+        return getattr(self.app.settings, "tz", "Europe/Stockholm")
+
     def _current_name(self) -> str | None:
         live = self.live
         if live is None or live.card is None:
@@ -420,8 +425,13 @@ class LiveScreen(Screen):
 
     # -- video room --------------------------------------------------------------------
     async def action_room(self) -> None:
+        if self._room_starting:
+            return
         if self.room is not None:
             room, self.room, self.room_info = self.room, None, None
+            if self._room_poll is not None:
+                self._room_poll.stop()
+                self._room_poll = None
             try:
                 await room.stop()
             finally:
@@ -434,8 +444,18 @@ class LiveScreen(Screen):
             self.notify(t("tui.not_installed", what=t("tui.room.title")), severity="warning")
             return
         target = self.app.store_target or str(getattr(self.app.store, "path", "") or "")
-        self.room = RoomController(target, self.day)
-        self.run_worker(self._start_room(), exclusive=True, group="room", exit_on_error=False)
+
+        def start(env: dict) -> None:
+            # The room runs as its own process, acting as the signed-in person through a one-time token.
+            self.room = RoomController(target, self.day, port=self.app.room_port, env=env or None)
+            self.run_worker(self._start_room(), exclusive=True, group="room", exit_on_error=False)
+
+        def failed(exc: Exception) -> None:
+            self._room_starting = False
+            self.app.report_error(exc)
+
+        self._room_starting = True
+        self.app.run_store(_delegation_env, on_done=start, on_error=failed)
 
     async def _start_room(self) -> None:
         room = self.room
@@ -445,11 +465,13 @@ class LiveScreen(Screen):
             self.room = None
             self.app.report_error(exc)
             return
+        finally:
+            self._room_starting = False
         self.room_info = info
-        self.query_one(RoomView).show(info, [])
+        self.query_one(RoomView).show(info, [], self._tz())
         self.notify(t("tui.room.started"))
         self.publish()
-        self.set_interval(ROOM_POLL_S, self._poll_room)
+        self._room_poll = self.set_interval(ROOM_POLL_S, self._poll_room)
 
     async def _poll_room(self) -> None:
         if self.room is None or self.room_info is None:
@@ -458,7 +480,7 @@ class LiveScreen(Screen):
             self.room_people = list(await self.room.participants())
         except Exception:  # noqa: BLE001
             return
-        self.query_one(RoomView).show(self.room_info, self.room_people)
+        self.query_one(RoomView).show(self.room_info, self.room_people, self._tz())
 
     def publish(self) -> None:
         """Push the banner (current case, its timer) to the video room, when it is open."""
@@ -486,5 +508,13 @@ def _meeting(name: str):  # noqa: ANN202
 
 
 _call = _meeting
+
+
+def _delegation_env(store) -> dict:  # noqa: ANN001
+    try:
+        from huddle.services import access
+    except ImportError:
+        return {}
+    return access.delegation_env(store)
 
 

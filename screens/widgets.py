@@ -212,15 +212,21 @@ class AttendanceView(Static):
 
 
 class RoomView(Static):
-    def show(self, info, people: list[dict] | None) -> None:  # noqa: ANN001
+    def show(self, info, people: list[dict] | None, tz: str = "Europe/Stockholm") -> None:  # noqa: ANN001
         out = Text(t("tui.room.title"), style="bold")
         if info is None:
             out.append("\n" + t("tui.room.off"))
         else:
             expires = getattr(info, "expires", None)
-            exp = expires.strftime("%H:%M") if hasattr(expires, "strftime") else str(expires)
+            if isinstance(expires, datetime):
+                exp = local_time(expires, tz).strftime("%Y-%m-%d %H:%M")
+            else:
+                exp = str(expires)
             out.append("\n" + t("tui.room.open", link=info.link, code=info.code, expires=exp))
-            names = [str(p.get("name") or p.get("id") or "?") for p in (people or [])]
+            names = [
+                str(p.get("name") or "?") + (f" ({p['organisation']})" if p.get("organisation") else "")
+                for p in (people or [])
+            ]
             out.append("\n" + (t("tui.room.people", names=", ".join(names)) if names else t("tui.room.nobody")))
         self.update(out)
 
