@@ -8,7 +8,8 @@ participants spread over two client processes, and measures
 - the frame rate every viewer receives from every other participant,
 - banner latency from the app's publish (HTTP POST to the control endpoint)
   to each participant's data channel, p50 / p95,
-- join to first video (websocket open to the first frame of someone already there),
+- join to first video (websocket open to the first frame of someone already there;
+  "offer->video" is the room's part: from the participant's offer to that frame),
 
 and reports the largest N at which every viewer gets >= 12 fps.
 
@@ -110,6 +111,9 @@ async def _client(url, code, names, go, stop, results) -> None:  # noqa: ANN001
             out["frames"][(name, who)] = [t + offset for t in rec.times]
         firsts = [rec.first_at + offset for rec in p.received.values() if rec.kind == "video" and rec.first_at]
         out["first"][name] = (min(firsts) - t0) if firsts else None
+        # the room's part: from the offer leaving this participant to the first picture
+        offer_at = t0 + p.timings.get("offer", 0.0)
+        out.setdefault("room_first", {})[name] = (min(firsts) - offer_at) if firsts else None
         for at_ms, banner in p.banners:
             if "bench_t" in banner:
                 out["banners"].append(at_ms - banner["bench_t"])
@@ -250,10 +254,12 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
     in_rates = [(s1["video_in"].get(k, 0) - v) / (t1 - t0) for k, v in s0["video_in"].items()]
     banners = [b for out in outs for b in out["banners"]]
     firsts = [v for out in outs for k, v in out["first"].items() if v is not None and k != names[0]]
+    room_firsts = [v for out in outs for k, v in out["room_first"].items() if v is not None and k != names[0]]
     return {
         "n": n, "cpu": cpu, "clients_cpu": clients_cpu, "sent_min": min(sent_rates) if sent_rates else 0.0,
         "in_min": min(in_rates) if in_rates else 0.0, "fps_min": min(rates) if rates else 0.0, "fps_median": statistics.median(rates) if rates else 0.0,
         "banner_p50": pct(banners, 0.5), "banner_p95": pct(banners, 0.95), "banners": len(banners),
+        "room_join_p50": pct(room_firsts, 0.5) * 1000 if room_firsts else float("nan"),
         "join_p50": pct(firsts, 0.5) * 1000 if firsts else float("nan"), "join_max": max(firsts) * 1000 if firsts else float("nan"),
     }
 
@@ -272,7 +278,7 @@ async def main() -> None:
     print(f"reference: libvpx encode 320x240 {enc_ms:.2f} ms/frame (one core); "
           f"bare aiortc data channel p50 {ref50:.1f} ms, p95 {ref95:.1f} ms")
     print(f"{'N':>3} {'room CPU':>9} {'floor':>6} {'ratio':>6} {'in min':>7} {'sent min':>9} {'fps min':>8} {'fps med':>8} "
-          f"{'banner p50':>11} {'p95':>6} {'p50/raw':>8} {'join p50':>9} {'join max':>9} {'clients':>8}")
+          f"{'banner p50':>11} {'p95':>6} {'p50/raw':>8} {'join p50':>9} {'join max':>9} {'offer->video':>12} {'clients':>8}")
     best = None
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "bench.db")
@@ -281,7 +287,7 @@ async def main() -> None:
             floor = n * FPS * enc_ms / 10  # % of one core for one encode per source
             print(f"{r['n']:>3} {r['cpu']:>8.0f}% {floor:>5.0f}% {r['cpu'] / floor:>6.1f} {r['in_min']:>7.1f} {r['sent_min']:>9.1f} {r['fps_min']:>8.1f} "
                   f"{r['fps_median']:>8.1f} {r['banner_p50']:>9.1f}ms {r['banner_p95']:>4.0f}ms "
-                  f"{r['banner_p50'] / ref50 if ref50 else float('nan'):>8.1f} {r['join_p50']:>7.0f}ms {r['join_max']:>7.0f}ms {r['clients_cpu']:>7.0f}%",
+                  f"{r['banner_p50'] / ref50 if ref50 else float('nan'):>8.1f} {r['join_p50']:>7.0f}ms {r['join_max']:>7.0f}ms {r['room_join_p50']:>10.0f}ms {r['clients_cpu']:>7.0f}%",
                   flush=True)
             if r["fps_min"] >= 12:
                 best = n

@@ -33,10 +33,12 @@ class SyntheticVideo(MediaStreamTrack):
     """A camera: a bright frame with a moving bar, at ``fps``, timestamped at 90 kHz."""
 
     kind = "video"
+    _cache: dict = {}  # (shade, fps) -> the pre-encoded second, shared by a process's participants
 
     def __init__(self, width: int = 320, height: int = 240, fps: int = 15, shade: int = 0) -> None:
         super().__init__()
         self.fps = fps
+        self.shade = shade
         self._start: float | None = None
         self._n = 0
         base = np.zeros((height, width, 3), np.uint8)
@@ -56,6 +58,10 @@ class SyntheticVideo(MediaStreamTrack):
         """
         from huddle.room.media import VIDEO_TIME_BASE, Encoded
 
+        key = (self.shade, self.fps)
+        if key in SyntheticVideo._cache:
+            self._encoded = SyntheticVideo._cache[key]
+            return
         codec = av.CodecContext.create("libvpx", "w")
         codec.width, codec.height, codec.pix_fmt, codec.bit_rate = 320, 240, "yuv420p", 300_000
         codec.time_base = fractions.Fraction(1, self.fps)
@@ -68,6 +74,7 @@ class SyntheticVideo(MediaStreamTrack):
             packets.append(b"".join(bytes(p) for p in codec.encode(frame)))
         packets[-1] += b"".join(bytes(p) for p in codec.encode(None))
         self._encoded = [Encoded(data, 0, VIDEO_TIME_BASE, i == 0) for i, data in enumerate(packets) if data]
+        SyntheticVideo._cache[key] = self._encoded
 
     async def _pace(self) -> None:
         if self._start is None:
@@ -172,6 +179,7 @@ class PythonParticipant:
         self.received: dict[str, Received] = {}
         self.joined_at: float | None = None
         self.events: list[str] = []
+        self.timings: dict[str, float] = {}  # seconds from the websocket's opening to each step of joining
         self._tasks: list[asyncio.Task] = []
         self.banner_event = asyncio.Event()
         self.roster_event = asyncio.Event()
@@ -188,6 +196,7 @@ class PythonParticipant:
             await self.close()
             raise Refused(msg)
         self.welcome = msg
+        self.timings["welcome"] = time.monotonic() - self.joined_at
         slots = int(msg["slots"])
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
         self.pc = pc
@@ -230,6 +239,7 @@ class PythonParticipant:
         await pc.setLocalDescription(await pc.createOffer())
         layout = {"video": own_v.mid, "audio": own_a.mid,
                   "video_slots": [t.mid for t in vslots], "audio_slots": [t.mid for t in aslots]}
+        self.timings["offer"] = time.monotonic() - self.joined_at
         await self.ws.send_json({"type": "offer", "sdp": pc.localDescription.sdp, "layout": layout})
         while True:
             msg = await self.ws.receive_json(timeout=60)
@@ -239,6 +249,7 @@ class PythonParticipant:
                 await self.close()
                 raise Refused(msg)
             self._handle(msg)
+        self.timings["answer"] = time.monotonic() - self.joined_at
         await pc.setRemoteDescription(RTCSessionDescription(sdp=msg["sdp"], type="answer"))
         self._tasks.append(asyncio.ensure_future(self._listen()))
         return self.welcome
