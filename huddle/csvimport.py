@@ -43,8 +43,11 @@ def parse_agenda_csv(text: str, today: date) -> list[dict[str, str]]:
         names = tuple(h.strip().lower() for h in header)
         if names[: len(HEADER)] != HEADER and names != HEADER[:4]:
             raise InputError("csv.header", expected=",".join(HEADER))
+        end_of_previous = reader.line_num
         for record in reader:
-            line = reader.line_num
+            # reader.line_num is the record's last physical line; a quoted field may span several.
+            first_line, end_of_previous = end_of_previous + 1, reader.line_num
+            line = first_line
             if not any(cell.strip() for cell in record):
                 continue
             # Excel writes trailing separators when a stray cell right of the table was ever touched.
@@ -60,6 +63,8 @@ def parse_agenda_csv(text: str, today: date) -> list[dict[str, str]]:
             if clean["pnr"] in seen:
                 raise InputError("csv.duplicate", line=line, first=seen[clean["pnr"]])
             seen[clean["pnr"]] = line
+            # Where the record starts in the file, for refusals found later (by the store).
+            clean["_line"] = first_line  # type: ignore[assignment]
             rows.append(clean)
     except csv.Error as exc:
         raise InputError("csv.syntax", line=reader.line_num, reason=str(exc)) from exc

@@ -453,3 +453,12 @@ def test_help_and_version(tmp_path):
     assert r.code == 0 and "--format" in r.out
     r = huddle("--version")
     assert r.code == 0 and "huddle" in r.out
+
+
+def test_a_store_refusal_after_a_multi_line_row_names_the_right_line(tmp_path):
+    db = tmp_path / "i.db"
+    assert add(db, P4, "Dora Dubblett", "--date", DAY).code == 0
+    rows = [ROWS[2], ROWS[0], (P4, "Dora Dubblett", "Avd 3", "Västervik", "")]  # the first row spans lines 2-3
+    f = _write_csv(tmp_path / "a.csv", rows)
+    msg = one_error_line(huddle("import", str(f), "--date", DAY, db=db), 2)
+    assert msg.startswith("Line 5: ") and "already on the agenda" in msg

@@ -140,7 +140,8 @@ def import_rows(store: Store, rows: list[dict[str, str]], day: date | None = Non
     day = day or default_date(store)
     with store.write() as s:
         out = []
-        for line, values in enumerate(rows, start=2):
+        for number, values in enumerate(rows, start=2):
+            line = values.get("_line", number)  # the file's line when the rows came from huddle.csvimport
             try:
                 out.append(_row(_add(store, s, values, day), store))
             except InputError as exc:
