@@ -68,12 +68,18 @@ def main() -> None:
         case_id = cases[5].case_id
         counter = iter(range(10**9))
 
+        def forget_shown() -> None:
+            # load_live logs a card once per app until another case is shown; make every call a new showing.
+            memo = getattr(meeting, "_memo", None)
+            if memo is not None:
+                memo(store).shown.clear()
+
         def edit(st: Store) -> None:
             agenda.edit_question(st, case_id, f"Fråga {next(counter)}")
 
         pairs = {
             "patient read (load_live, 1 patient)": (
-                lambda: meeting.load_live(store, DAY, recover=False, audit=True),
+                lambda: (forget_shown(), meeting.load_live(store, DAY, recover=False, audit=True)),
                 lambda: meeting.load_live(store, DAY, recover=False, audit=False),
             ),
             "agenda read (list_agenda, 20 patients)": (
