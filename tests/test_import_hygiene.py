@@ -76,6 +76,8 @@ def store_with_a_patient(tmp_path_factory):
         ["room", "--help"],
         ["serve", "--help"],
         ["patient", "add", "--pnr", "19121212-1213", "--name", "x", "--unit", "u", "--municipality", "m"],
+        ["stats", "--from", "2030-01-01", "--to", "2030-01-31"],
+        ["export", "--from", "2030-01-01", "--to", "2030-01-31"],
     ],
     ids=lambda a: " ".join(a[:3]),
 )
@@ -84,6 +86,12 @@ def test_printing_paths_import_neither_textual_nor_aiortc(store_with_a_patient, 
     h = _hygiene(r)
     assert h["heavy"] == [], f"huddle {' '.join(args)} imported {h['heavy']}"
     assert h["code"] in (0, 2, None), r.stderr
+
+
+def test_demo_without_the_app_imports_neither(tmp_path):
+    r = _run(RUN_CLI, "--db", str(tmp_path / "demo.db"), "demo", "--no-tui", "--weeks", "1")
+    assert _hygiene(r) == {"code": None, "heavy": []} or _hygiene(r) == {"code": 0, "heavy": []}, r.stderr
+    assert (tmp_path / "demo.db").exists()
 
 
 def test_agenda_json_really_printed_the_patient(store_with_a_patient):
