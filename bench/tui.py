@@ -174,19 +174,21 @@ def make_store(path: Path, patients: int) -> str:
 
 def first_paint(db: str, runs: int) -> None:
     huddle_bin = str(Path(sys.executable).with_name("huddle"))
-    bare, ours, loaded = [], [], []
+    bare, ours, footer, loaded = [], [], [], []
     for _ in range(runs):
         p = Pty([sys.executable, "-c", BARE_APP, "20"])
         bare.append(p.wait_for("bare first paint"))
         p.close()
         p = Pty([huddle_bin, "--db", db])
-        ours.append(p.wait_for("Add patient"))  # the first screen (its footer), before the store is read
+        ours.append(p.wait_for("Opening the store"))  # the first screen's heading, before the store is read
+        footer.append(p.wait_for("Add patient"))  # its footer (Textual fills the footer a frame later)
         loaded.append(p.wait_for("Patient 20"))  # the agenda read from the store
         p.close()
-    b, h, d = statistics.median(bare), statistics.median(ours), statistics.median(loaded)
+    b, h = statistics.median(bare), statistics.median(ours)
+    f, d = statistics.median(footer), statistics.median(loaded)
     print(
         f"first paint (median of {runs}): bare Textual {b * 1000:.0f} ms, huddle {h * 1000:.0f} ms, "
-        f"ratio {h / b:.2f}; huddle agenda read from the store at {d * 1000:.0f} ms"
+        f"ratio {h / b:.2f}; huddle footer at {f * 1000:.0f} ms, agenda read from the store at {d * 1000:.0f} ms"
     )
 
 

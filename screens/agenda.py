@@ -54,6 +54,9 @@ class AgendaScreen(Screen):
         table = self.query_one(DataTable)
         fill_table(table, self.columns(), [])
         table.focus()
+        # Importing SQLAlchemy and opening the store waits until this screen is on the terminal
+        # (two refreshes: Textual fills the footer in the frame after the first).
+        self.call_after_refresh(self.call_after_refresh, self.app.open_store)
 
     @staticmethod
     def columns() -> list[tuple[str, str]]:

@@ -79,6 +79,7 @@ class HuddleApp(App[None]):
         self._draining = False
         self._generations: dict[str, int] = {}
         self._closing = False
+        self._open_started = False
 
     # -- bindings (translated at construction time, so they follow --lang) -----------
     def get_default_screen(self):  # noqa: ANN201
@@ -88,7 +89,16 @@ class HuddleApp(App[None]):
 
     def on_mount(self) -> None:
         self.title = t("tui.title")
-        self.set_timer(0.1, self._open)
+        # The store is opened once the first screen has painted (its screen calls open_store
+        # after its first refresh); the timer is only a fallback.
+        self.set_timer(1.0, self.open_store)
+
+    def open_store(self) -> None:
+        """Open the store and read what the first screen needs (once; in a thread worker)."""
+        if self._open_started:
+            return
+        self._open_started = True
+        self._open()
 
     def _open(self) -> None:
         self.run_store(self._first_load, on_done=self._opened, on_error=self._open_failed)
