@@ -100,3 +100,26 @@ def test_an_invalid_question_writes_nothing(store):
     with pytest.raises(InputError):
         agenda.edit_question(store, row.case_id, "x" * 2001)
     assert agenda.list_agenda(store, row.huddle_date, with_identity=False)[0].question == "q0"
+
+
+def test_the_fast_agenda_read_equals_the_orm_rows(store, clock):
+    """list_agenda reads plain columns; it must give exactly what the ORM objects give, time included."""
+    from huddle.services import meeting
+
+    clock.set(datetime(2030, 1, 7, 7, 55, tzinfo=UTC))
+    rows = [_add(store, i) for i in range(5)]
+    day = rows[0].huddle_date
+    agenda.remove_case(store, rows[3].case_id)
+    meeting.start_meeting(store, day)
+    for step in range(12):
+        clock.advance(37)
+        if step % 4 == 0:
+            meeting.select_case(store, day, rows[(step // 4) % 3].case_id)
+        else:
+            meeting.toggle_pause(store, day)
+    clock.advance(11)
+    fast = agenda.list_agenda(store, day, with_identity=False)
+    with store.read() as s:
+        slow = [agenda._row(c, store) for c in agenda._cases(s, day)]
+    assert fast == slow
+    assert sum(r.seconds for r in fast) > 0 and {r.state for r in fast} >= {"active", "waiting"}

@@ -163,12 +163,64 @@ def list_agenda(store: Store, day: date | None = None, *, with_identity: bool = 
     store.require("nurse", "facilitator", "admin")
     if not with_identity:
         with store.read() as s:
-            return [_row(c, store) for c in _cases(s, day)]
+            return _day_rows(s, day, store)
     # Read and log in one transaction: nobody sees an identity the access log does not hold.
     with store.write() as s:
-        rows = [_row(c, store) for c in _cases(s, day)]
+        rows = _day_rows(s, day, store)
         store.audit_many(s, "read", "agenda.list", [(c.patient_id, c.case_id) for c in rows])
     return rows
+
+
+def _day_rows(s: Session, day: date, store: Store) -> list[CaseRow]:
+    """A day's agenda as rows, read as plain columns (two queries, no ORM objects).
+
+    Loading every case, patient and interval as ORM objects made a 20-case agenda
+    cost ~7 ms, mostly in building ~190 objects that were thrown away at once.
+    """
+    from db.models import CaseInterval
+
+    on_day = select(Case.id).join(Huddle, Huddle.id == Case.huddle_id).where(Huddle.date == day)
+    cases = s.execute(
+        select(
+            Case.id, Case.position, Case.patient_id, Patient.pnr, Patient.name,
+            Case.unit, Patient.unit.label("patient_unit"), Case.municipality,
+            Patient.municipality.label("patient_municipality"), Case.question, Case.state, Case.added_by,
+            Case.added_at, Case.version, Case.defer_reason, Case.carried_from_id,
+        )
+        .join(Patient, Patient.id == Case.patient_id)
+        .where(Case.id.in_(on_day))
+        .order_by(Case.position)
+    ).all()
+    spans: dict[int, list[Interval]] = {}
+    if cases:
+        for case_id, started, stopped in s.execute(
+            select(CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at).where(
+                CaseInterval.case_id.in_(on_day)
+            )
+        ):
+            spans.setdefault(case_id, []).append(Interval(to_utc(started), to_utc(stopped) if stopped else None))
+    now = store.now()
+    return [
+        CaseRow(
+            case_id=c.id,
+            huddle_date=day,
+            position=c.position,
+            patient_id=c.patient_id,
+            pnr=c.pnr,
+            name=c.name,
+            unit=c.unit or c.patient_unit,
+            municipality=c.municipality or c.patient_municipality,
+            question=c.question or "",
+            state=c.state,
+            added_by=c.added_by,
+            added_at=to_utc(c.added_at),
+            version=c.version,
+            seconds=case_seconds(spans.get(c.id, ()), now),
+            defer_reason=c.defer_reason,
+            carried=c.carried_from_id is not None,
+        )
+        for c in cases
+    ]
 
 
 def _cases(s: Session, day: date) -> list[Case]:
