@@ -65,11 +65,14 @@ async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, s
             try:
                 context = await browser.new_context(locale="sv-SE")
                 tabs = {}
-                for name, org in (("Anna Nurse", "Oskarshamn kommun"), ("Bo Doctor", "Region Kalmar län")):
+                people = (("Anna Nurse", "Oskarshamn kommun", "biståndshandläggare"),
+                          ("Bo Doctor", "Region Kalmar län", "läkare"))
+                for name, org, role in people:
                     tab = await context.new_page()
                     await tab.goto(info.link)
                     await tab.fill("#name", name)
                     await tab.fill("#organisation", org)
+                    await tab.select_option("#role", label=role)
                     await tab.fill("#code", info.code.lower())
                     await tab.click("#join-button")
                     tabs[name] = tab
@@ -114,5 +117,6 @@ async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, s
     finally:
         await room.stop()
     rows = [a for a in meeting.load_live(store, day).attendance if a.source == "room"]
-    assert sorted(a.name for a in rows) == ["Anna Nurse", "Bo Doctor"]
+    assert sorted((a.name, a.organisation, a.role) for a in rows) == [
+        ("Anna Nurse", "Oskarshamn kommun", "needs_assessor"), ("Bo Doctor", "Region Kalmar län", "physician")]
     assert all(a.left_at is not None for a in rows)

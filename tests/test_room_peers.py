@@ -116,6 +116,9 @@ async def test_three_peers_see_and_hear_each_other_and_follow_the_banner(room, s
 
     # The app starts the meeting: the banner reaches every data channel.
     live = meeting.start_meeting(store, MONDAY)
+    # (A data channel opens a moment after the video; one opened later gets the last banner then.)
+    assert await until(lambda: sum(1 for q in room.participants.values()
+                                   if q.channel is not None and q.channel.readyState == "open") == 3)
     assert room.publish(banner_from_live(live, clock.now())) == 3
     for p in everyone:
         b = await p.wait_banner(lambda b: b.get("position") == 1)

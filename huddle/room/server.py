@@ -178,12 +178,18 @@ class Room:
         from huddle.i18n import catalogue
 
         out: dict[str, dict[str, str]] = {"en": {}, "sv": {}}
+        roles: list[str] = []
         for key, texts in catalogue().items():
             if key.startswith("room.page."):
                 short = key[len("room.page."):]
-                for lang in out:
-                    out[lang][short] = texts.get(lang) or texts.get("en") or key
-        return web.json_response(out)
+            elif key.startswith("meeting.role."):  # the attendance roles the live screen counts
+                roles.append(key[len("meeting.role."):])
+                short = "role." + roles[-1]
+            else:
+                continue
+            for lang in out:
+                out[lang][short] = texts.get(lang) or texts.get("en") or key
+        return web.json_response({**out, "roles": roles})
 
     # -- signalling -------------------------------------------------------------------------
     async def _ws(self, request: web.Request) -> web.WebSocketResponse:

@@ -20,6 +20,7 @@
     document.documentElement.lang = lang;
     document.title = t("title");
     for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+    for (const opt of $("role").options) if (opt.value) opt.textContent = t("role." + opt.value);
     renderCount();
     renderBanner();
   }
@@ -186,11 +187,12 @@
     $("join-button").textContent = t("joining");
     localStorage.setItem("huddle.name", name);
     localStorage.setItem("huddle.organisation", $("organisation").value.trim());
+    localStorage.setItem("huddle.role", $("role").value);
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     ws = new WebSocket(scheme + location.host + "/ws");
     ws.onopen = () => ws.send(JSON.stringify({
       type: "join", code: $("code").value, name: name,
-      organisation: $("organisation").value.trim(), role: $("role").value.trim(),
+      organisation: $("organisation").value.trim(), role: $("role").value,
     }));
     ws.onmessage = async (ev) => {
       const msg = JSON.parse(ev.data);
@@ -244,7 +246,13 @@
     try {
       strings = await (await fetch("/strings.json")).json();
     } catch (e) { /* keep the keys */ }
+    for (const code of strings.roles || []) {
+      const opt = document.createElement("option");
+      opt.value = code;
+      $("role").append(opt);
+    }
     $("name").value = localStorage.getItem("huddle.name") || "";
+    $("role").value = localStorage.getItem("huddle.role") || "";
     $("organisation").value = localStorage.getItem("huddle.organisation") || "";
     const m = /code=([A-Za-z0-9-]+)/.exec(location.hash);
     if (m) $("code").value = m[1];
