@@ -89,7 +89,11 @@ def test_every_patient_service_writes_one_fitting_event_per_case(store, clock):
 
     # The meeting: order a, c, b, e, f.
     check(log, lambda: meeting.start_meeting(store, MONDAY), touched={a.case_id}, actions={"read", "update"})
-    check(log, lambda: meeting.load_live(store, MONDAY), touched=set(), actions=set())  # same card, same app
+    # The live screen opens: the current card was logged when it became current; the other names in the
+    # agenda column are logged once; a reload logs nothing more.
+    check(log, lambda: meeting.load_live(store, MONDAY), touched={b.case_id, c.case_id, e.case_id, f.case_id},
+          actions={"read"})
+    check(log, lambda: meeting.load_live(store, MONDAY), touched=set(), actions=set())
     clock.advance(60)
     check(log, lambda: meeting.toggle_pause(store, MONDAY), touched={a.case_id}, actions={"update"})
     check(log, lambda: meeting.next_case(store, MONDAY), touched={a.case_id, c.case_id}, actions={"read", "update"})

@@ -154,6 +154,7 @@ class _Memo:
 
     recovered: set = field(default_factory=set)
     shown: dict = field(default_factory=dict)
+    listed: dict = field(default_factory=dict)  # day -> case ids whose names this app has shown (logged)
 
 
 _MEMOS: "weakref.WeakKeyDictionary[Store, _Memo]" = weakref.WeakKeyDictionary()
@@ -498,7 +499,8 @@ def load_live(store: Store, day: date, *, recover: bool = True, audit: bool = Tr
 
     A "read" event for the current patient is logged when the current case
     differs from the last one this Store logged for ``day`` (the card is shown
-    anew); a reload showing the same card logs nothing.  ``recover=False,
+    anew); a reload showing the same card logs nothing.  The other patients' names in the
+    agenda column are logged once per Store and day ("live.list").  ``recover=False,
     audit=False`` is a plain read that never writes.
     """
     store.require(*VIEW_ROLES)
@@ -509,11 +511,9 @@ def load_live(store: Store, day: date, *, recover: bool = True, audit: bool = Tr
             huddle = _huddle(s, day, create=False)
             live = _live(s, store, huddle) if huddle is not None else None
         if live is not None:
-            if audit and live.card is not None and memo.shown.get(day) != live.current_case_id:
+            if audit and _unlogged(memo, day, live):
                 with store.write() as s:
-                    c = live.card.case
-                    store.audit(s, "read", "case.card", patient_id=c.patient_id, case_id=c.case_id)
-                memo.shown[day] = live.current_case_id
+                    _log_shown(store, s, memo, day, live)
             return live
     with _write(store) as s:
         huddle = _huddle(s, day)
@@ -524,15 +524,36 @@ def load_live(store: Store, day: date, *, recover: bool = True, audit: bool = Tr
                 store.audit(s, "update", "case.recover", patient_id=case.patient_id, case_id=case.id)
             if touched:
                 _refresh(s, huddle.id)
-        current = _current(cases)
-        if audit and current is not None and memo.shown.get(day) != current.id:
-            store.audit(s, "read", "case.card", patient_id=current.patient_id, case_id=current.id)
-            memo.shown[day] = current.id
         s.flush()
         live = _live(s, store, huddle, cases)
+        if audit:
+            _log_shown(store, s, memo, day, live)
     if need_recover:
         memo.recovered.add(day)
     return live
+
+
+def _unlogged(memo: _Memo, day: date, live: LiveState) -> bool:
+    listed = memo.listed.get(day, set())
+    return (live.card is not None and memo.shown.get(day) != live.current_case_id) or any(
+        c.case_id not in listed and c.case_id != live.current_case_id for c in live.cases
+    )
+
+
+def _log_shown(store: Store, s, memo: _Memo, day: date, live: LiveState) -> None:  # noqa: ANN001
+    """One "read" event per patient this app shows anew: the current card (``case.card``) and every other
+    name in the live agenda column (``live.list``), once per app and day."""
+    listed = memo.listed.setdefault(day, set())
+    current = live.current_case_id
+    if live.card is not None and memo.shown.get(day) != current:
+        c = live.card.case
+        store.audit(s, "read", "case.card", patient_id=c.patient_id, case_id=c.case_id)
+        memo.shown[day] = current
+        listed.add(current)
+    new = [(c.patient_id, c.case_id) for c in live.cases if c.case_id not in listed and c.case_id != current]
+    if new:
+        store.audit_many(s, "read", "live.list", new)
+        listed.update(case_id for _, case_id in new)
 
 
 def start_meeting(store: Store, day: date) -> LiveState:
