@@ -177,3 +177,27 @@ def test_a_busy_port_is_a_one_line_error(db_path):
     err = r.stderr.decode()
     assert r.returncode == 2 and f"Cannot listen on 127.0.0.1:{port}" in err and "--port" in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+async def test_on_a_store_with_users_the_room_acts_as_the_signed_in_facilitator(db_path, store):
+    from huddle.services import access
+
+    access.add_user(store, username="fia", name="Fia Facilitator", password="correct horse 1",
+                    roles=["admin", "facilitator"], organisation="Region Kalmar län")
+    signed_in = store.with_actor(access.authenticate(store, "fia", "correct horse 1"))
+    room = RoomController(str(db_path), today(), port=0, store=signed_in)
+    info = await room.start()  # no password anywhere: a single-use delegation token
+    try:
+        anna = PythonParticipant(info.link, name="Anna")
+        try:
+            await anna.join(info.code)
+        finally:
+            await anna.close()
+    finally:
+        await room.stop()
+    rows = [a for a in meeting.load_live(signed_in, today()).attendance if a.source == "room"]
+    assert [(a.name, a.left_at is not None) for a in rows] == [("Anna", True)]
+    # Without the delegation the room refuses to start on a store with users.
+    bare = RoomController(str(db_path), today(), port=0)
+    with pytest.raises(StoreError):
+        await bare.start()

@@ -33,7 +33,10 @@ class RoomController:
     def __init__(self, db_target: str, day: date, host: str = "127.0.0.1", port: int = 8765, *,
                  max_participants: int | None = None, cert: str | None = None, key: str | None = None,
                  ice_servers: tuple[str, ...] = (), user: str | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, store=None) -> None:  # noqa: ANN001
+        """``store``: the app's signed-in store.  When it has users, each start hands the room a
+        single-use delegation token (``huddle.services.access.delegation_env``), so the room acts as
+        the signed-in facilitator without their password."""
         self.db_target = db_target
         self.day = day
         self.host = host
@@ -43,6 +46,7 @@ class RoomController:
         self.ice_servers = ice_servers
         self.user = user
         self.env = env
+        self.store = store
         self.info: RoomInfo | None = None
         self._proc: asyncio.subprocess.Process | None = None
         self._control: str | None = None
@@ -74,6 +78,8 @@ class RoomController:
             assert self.info is not None
             return self.info
         env = {**os.environ, **(self.env or {})}
+        if self.store is not None:
+            env.update(await asyncio.to_thread(_delegation, self.store))
         self._proc = await asyncio.create_subprocess_exec(
             # stdin is a pipe we never write: it closes when this process ends, and the room stops then.
             *self.command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -174,3 +180,9 @@ class RoomController:
             self._session = None
         self.info = None
         self._proc = None
+
+
+def _delegation(store) -> dict[str, str]:  # noqa: ANN001
+    from huddle.services.access import delegation_env
+
+    return delegation_env(store)
