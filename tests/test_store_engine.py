@@ -273,3 +273,51 @@ def test_a_writer_that_cannot_get_the_lock_gets_one_line_and_nothing_is_written(
         assert con.execute("SELECT count(*) FROM patient").fetchone()[0] == 0
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_quick_check_agrees_with_opening(tmp_path, kind):
+    """db.preflight (standard library only, before the app starts) refuses what open_store refuses."""
+    from db import preflight
+
+    make, _ = KINDS[kind]
+    path = tmp_path / "store.db"
+    make(path)
+    before = _snapshot(path)
+    quick = preflight.check(str(path))
+    with pytest.raises(StoreError) as e:
+        Store.open(str(path))
+    if quick is not None:
+        assert f"store.{quick[0]}" == e.value.key and quick[1] == str(path)
+    else:
+        assert kind == "truncated store"  # damaged pages are judged by a full open only
+    assert _snapshot(path) == before
+
+
+def test_the_quick_check_passes_good_and_missing_stores(store, db_path, tmp_path):
+    from db import preflight
+
+    assert preflight.check(str(db_path)) is None
+    assert preflight.check(f"sqlite:///{db_path}") is None
+    assert preflight.check(str(tmp_path / "not-yet.db")) is None
+    assert preflight.check("postgresql://huddle@localhost/huddle") is None
+    assert db.SCHEMA_HEAD in preflight.known_revisions()
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "truncated store"])
+def test_the_app_is_not_started_on_a_file_that_is_not_a_store(tmp_path, kind):
+    """``huddle --db FILE`` (the app) refuses such a file with one line and exit 1, before any screen."""
+    import subprocess
+
+    from tests.conftest import HUDDLE_BIN
+
+    make, words = KINDS[kind]
+    path = tmp_path / "store.db"
+    make(path)
+    before = _snapshot(path)
+    r = subprocess.run([HUDDLE_BIN, "--db", str(path)], capture_output=True, stdin=subprocess.DEVNULL, timeout=60,
+                       env={**os.environ, "HUDDLE_LANG": "en"})
+    assert r.returncode == 1 and r.stdout == b""
+    err = r.stderr.decode()
+    assert err.count("\n") == 1 and err.startswith("huddle: error:") and words in err
+    assert _snapshot(path) == before

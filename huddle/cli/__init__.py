@@ -133,6 +133,16 @@ def cli(ctx: click.Context, db: str | None, lang: str | None, user: str | None, 
     ctx.obj = Context(db=db, lang=set_language(lang), debug=debug, user=user)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
+        # A file that can never be a huddle store is refused here, as one line and exit 1, rather
+        # than inside the app (which opens its store only after the first paint).
+        from db.preflight import check
+
+        problem = check(ctx.obj.target)
+        if problem is not None:
+            from huddle.errors import StoreError
+
+            reason, path, detail = problem
+            raise StoreError(f"store.{reason}", path=path, detail=detail)
         from huddle.cli.app import run_app
 
         run_app(ctx.obj)
