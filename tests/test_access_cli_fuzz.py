@@ -140,3 +140,43 @@ def test_a_bad_csv_import_writes_nothing(workdir):
         code, out, err = run(db, ["import", str(f), "--date", DAY])
         assert code == 2 and "Traceback" not in err and err.count("\n") == 1
         assert snapshot(db) == before
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(user=SLOT_TEXT, password=SLOT_TEXT)
+def test_arbitrary_user_and_password_are_refused_on_one_line_and_only_the_refusal_is_logged(tmp_path_factory, user,
+                                                                                           password):
+    from huddle.services import access
+
+    assume("\x00" not in password)  # the environment cannot carry NUL
+    root = tmp_path_factory.mktemp("users")
+    db = root / "u.db"
+    store = Store.open(str(db))
+    access.add_user(store, username="ada", name="Ada", password="the right password", roles=["admin"])
+    store.close()
+
+    def rows(sql: str) -> list:
+        con = sqlite3.connect(db)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    before = rows("SELECT * FROM audit_event WHERE action != 'sign_in'"), rows("SELECT * FROM staff")
+    old = os.environ.get("HUDDLE_PASSWORD")
+    os.environ["HUDDLE_PASSWORD"] = password
+    try:
+        code, out, err = run(db, ["--user", user, "user", "list"])
+    finally:
+        if old is None:
+            os.environ.pop("HUDDLE_PASSWORD", None)
+        else:
+            os.environ["HUDDLE_PASSWORD"] = old
+    assert "Traceback" not in out + err
+    assert code in {2, 3} or (code == 0 and user.strip() == "ada" and password == "the right password"), (code, err)
+    if code:
+        assert err.count("\n") == 1, err
+        if len(password.strip()) >= 8:
+            assert password not in out + err  # a typed password is never echoed back
+    assert (rows("SELECT * FROM audit_event WHERE action != 'sign_in'"), rows("SELECT * FROM staff")) == before
