@@ -462,3 +462,12 @@ def test_a_store_refusal_after_a_multi_line_row_names_the_right_line(tmp_path):
     f = _write_csv(tmp_path / "a.csv", rows)
     msg = one_error_line(huddle("import", str(f), "--date", DAY, db=db), 2)
     assert msg.startswith("Line 5: ") and "already on the agenda" in msg
+
+
+def test_real_process_imports_from_standard_input(tmp_path):
+    db = tmp_path / "stdin.db"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows([("pnr", "name", "unit", "municipality", "question"), *ROWS[:2]])
+    r = run_huddle("import", "-", "--date", DAY, db=db, input=("\ufeff" + buf.getvalue()).encode("utf-8"))
+    assert r.returncode == 0, r.stderr
+    assert [x["pnr"] for x in agenda_json(db)] == [P1, P2]
