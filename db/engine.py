@@ -263,8 +263,7 @@ def open_store(target: str, *, create: bool = True, upgrade: bool = True) -> Ope
         if not upgrade:
             engine.dispose()
             raise StoreOpenError("needs_upgrade", str(path or url), revision or "")
-        upgrade_to_head(engine)
-        upgraded = True
+        upgraded = upgrade_to_head(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
     read_factory = sessionmaker(engine.execution_options(huddle_read=True), expire_on_commit=False)
     return OpenedStore(engine, factory, read_factory, url, path, created, upgraded)

@@ -32,14 +32,22 @@ def is_known_revision(revision: str) -> bool:
         return False
 
 
-def upgrade_to_head(engine: Engine) -> None:
+def upgrade_to_head(engine: Engine) -> bool:
+    """Bring the store to the newest schema; True when anything was applied.
+
+    The revision is read again under the write lock: another process may have
+    upgraded the store between our first look and getting the lock.
+    """
     from alembic import command
+    from alembic.migration import MigrationContext
 
     cfg = alembic_config()
     with engine.begin() as conn:
+        before = MigrationContext.configure(conn).get_current_revision()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         install_audit_guards(conn)
+        return before != MigrationContext.configure(conn).get_current_revision()
 
 
 # The access log is append-only: the store itself refuses to change or delete an event.
