@@ -17,7 +17,8 @@ from screens.commands import translate_bindings
 from screens.widgets import fill_table, weekday_date
 
 
-QUESTION_WIDTH = 60  # the whole question is in the edit dialog and on the live card
+# Long cells are cut with an ellipsis; the whole text is in the edit dialog and on the live card.
+MAX_WIDTHS = {"unit": 28, "municipality": 16, "added_by": 18, "question": 60}
 
 
 class AgendaScreen(Screen):
@@ -64,10 +65,10 @@ class AgendaScreen(Screen):
             ("pos", t("col.position")),
             ("name", t("col.name")),
             ("pnr", t("col.pnr")),
+            ("state", t("col.state")),
             ("unit", t("col.unit")),
             ("municipality", t("col.municipality")),
             ("added_by", t("tui.col.added_by")),
-            ("state", t("col.state")),
             ("question", t("col.question")),
         ]
 
@@ -98,8 +99,6 @@ class AgendaScreen(Screen):
         cells = []
         for r in rows:
             question = r.question.replace("\n", " ")
-            if len(question) > QUESTION_WIDTH:
-                question = question[: QUESTION_WIDTH - 1] + "…"
             cells.append(
                 (
                     str(r.case_id),
@@ -107,15 +106,15 @@ class AgendaScreen(Screen):
                         Text(str(r.position)),
                         Text(r.name or ""),
                         Text(r.pnr or ""),
+                        Text(t(f"state.{r.state}")),
                         Text(r.unit or ""),
                         Text(r.municipality or ""),
                         Text(r.added_by or ""),
-                        Text(t(f"state.{r.state}")),
                         Text(question),
                     ],
                 )
             )
-        fill_table(table, self.columns(), cells)
+        fill_table(table, self.columns(), cells, max_widths=MAX_WIDTHS)
         status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
         self.query_one("#agenda-status", Static).update(status)
         target = self._select_after

@@ -18,11 +18,29 @@ from huddle.i18n import t
 
 
 def translate_bindings(node) -> None:  # noqa: ANN001
-    """Replace message-key descriptions of ``node``'s bindings with translated text."""
+    """Replace message-key descriptions of ``node``'s bindings with translated text.
+
+    Where a short label exists ("tui.keyshort.next" beside "tui.key.next") the footer
+    shows it and the full text goes to the tooltip, which help and the palette read.
+    """
     for key, bindings in list(node._bindings.key_to_bindings.items()):
-        node._bindings.key_to_bindings[key] = [
-            replace(b, description=t(b.description)) if b.description.startswith("tui.") else b for b in bindings
-        ]
+        node._bindings.key_to_bindings[key] = [_translated(b) for b in bindings]
+
+
+def _translated(b: Binding) -> Binding:
+    if not b.description.startswith("tui."):
+        return b
+    full = t(b.description)
+    short_key = b.description.replace("tui.key.", "tui.keyshort.", 1)
+    short = t(short_key)
+    if short != short_key:
+        return replace(b, description=short, tooltip=full)
+    return replace(b, description=full)
+
+
+def full_text(binding: Binding) -> str:
+    """What a key does, in full (help screen, palette)."""
+    return binding.tooltip or binding.description
 
 
 def key_label(binding: Binding) -> str:
@@ -41,6 +59,8 @@ def visible_bindings(screen) -> list[tuple[str, Binding]]:  # noqa: ANN001
         for _key, binding in owner._bindings:
             if not binding.description or binding.system or binding.action in seen:
                 continue
+            if _check(owner, binding.action) is False:
+                continue  # not possible now (e.g. "start" once the meeting runs)
             seen.add(binding.action)
             out.append((prefix, binding))
     return out
@@ -54,7 +74,7 @@ class ScreenCommands(Provider):
         for prefix, binding in visible_bindings(screen):
             target = screen if prefix == "screen" else self.app
             run = partial(self.app.run_action, binding.action, target)
-            yield binding.description, run, key_label(binding)
+            yield full_text(binding), run, key_label(binding)
 
     async def discover(self) -> Hits:
         for text, run, key in self._commands():
@@ -66,3 +86,13 @@ class ScreenCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), run, text=text, help=key)
+
+
+def _check(owner, action: str) -> bool | None:  # noqa: ANN001
+    from textual.actions import parse
+
+    try:
+        _namespace, name, args = parse(action)
+    except Exception:  # noqa: BLE001
+        return True
+    return owner.check_action(name, args)

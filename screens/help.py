@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from huddle.i18n import t
-from screens.commands import key_label, translate_bindings
+from screens.commands import full_text, key_label, translate_bindings
 
 
 class HelpScreen(ModalScreen[None]):
@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
             if not binding.description or binding.system or binding.action in seen:
                 continue
             seen.add(binding.action)
-            rows.append((key_label(binding), binding.description))
+            rows.append((key_label(binding), full_text(binding)))
         width = max((len(k) for k, _ in rows), default=1) + 3
         out = Text()
         for key, words in rows:

@@ -36,6 +36,9 @@ from screens.widgets import (
 # The same values as huddle.services.meeting (not imported here: it imports SQLAlchemy).
 DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
 READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
+ALWAYS = {"attendance", "room", "agenda"}
+MEETING_ACTIONS = {"next", "pause", "back", "defer", "finish"}
+CASE_ACTIONS = {"decision", "readiness", "blocker", "day_mark"}
 TICK_S = 0.2
 HEARTBEAT_S = 1.0
 ROOM_POLL_S = 3.0
@@ -57,8 +60,9 @@ class LiveScreen(Screen):
         Binding("a", "attendance", "tui.key.attendance"),
         Binding("f", "finish", "tui.key.finish"),
         Binding("c", "copy", "tui.key.copy"),
-        Binding("v", "room", "tui.key.room"),
-        Binding("escape", "agenda", "tui.key.agenda", key_display="Esc"),
+        # Not in the footer (it keeps to the meeting's own keys); in help and the palette.
+        Binding("v", "room", "tui.key.room", show=False),
+        Binding("escape", "agenda", "tui.key.agenda", key_display="Esc", show=False),
     ]
 
     def __init__(self, day: date) -> None:
@@ -88,7 +92,24 @@ class LiveScreen(Screen):
                 yield TimeBoxView("", id="live-timebox")
                 with VerticalScroll(id="live-card-scroll"):
                     yield PatientCardView("", id="live-card")
-        yield Footer()
+        # Compact, without the palette hint (Ctrl+P still opens it; help says so): every meeting key fits.
+        yield Footer(compact=True, show_command_palette=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show (and allow) only the keys that make sense now, so the footer fits and reads true."""
+        live = self.live
+        if live is None:
+            return action in ALWAYS
+        state = live.huddle.state
+        if action == "start":
+            return state == "planned"
+        if action in MEETING_ACTIONS:
+            return state == "running"
+        if action in CASE_ACTIONS:
+            return live.current_case_id is not None
+        if action == "copy":
+            return bool(live.cases)
+        return True
 
     def on_mount(self) -> None:
         table = self.query_one("#live-cases", DataTable)
@@ -114,7 +135,6 @@ class LiveScreen(Screen):
             ("name", t("col.name")),
             ("state", t("col.state")),
             ("time", t("tui.col.time")),
-            ("unit", t("col.unit")),
         ]
 
     # -- data --------------------------------------------------------------------------
@@ -161,14 +181,15 @@ class LiveScreen(Screen):
             cells.append(
                 (
                     str(c.case_id),
-                    [Text(str(c.position)), Text(c.name or ""), state, Text(format_seconds(seconds)), Text(c.unit or "")],
+                    [Text(str(c.position)), Text(c.name or ""), state, Text(format_seconds(seconds))],
                 )
             )
-        fill_table(table, self.columns(), cells, TIME_WIDTH)
+        fill_table(table, self.columns(), cells, TIME_WIDTH, {"name": 28})
         if current_row is not None:
             table.move_cursor(row=current_row)
         self.query_one(PatientCardView).show(live.card)
         self.query_one(AttendanceView).show(live)
+        self.refresh_bindings()
         self.tick()
         self.publish()
 

@@ -231,8 +231,15 @@ class RoomView(Static):
         self.update(out)
 
 
-def fill_table(table, columns: list[tuple[str, str]], rows: list[tuple[str, list[Text]]], min_widths=None) -> None:  # noqa: ANN001
-    """Replace a DataTable's columns and rows, with column widths computed here from the cells.
+def fill_table(
+    table,  # noqa: ANN001
+    columns: list[tuple[str, str]],
+    rows: list[tuple[str, list[Text]]],
+    min_widths: dict[str, int] | None = None,
+    max_widths: dict[str, int] | None = None,
+) -> None:
+    """Replace a DataTable's columns and rows, with column widths computed here from the cells
+    (long cells cut with an ellipsis at ``max_widths``).
 
     (DataTable's own auto width is measured later, when idle; fixing the widths
     up front makes what is painted the same every time.)
@@ -240,9 +247,13 @@ def fill_table(table, columns: list[tuple[str, str]], rows: list[tuple[str, list
     from rich.cells import cell_len
 
     min_widths = min_widths or {}
+    max_widths = max_widths or {}
     widths = {key: max(cell_len(label), min_widths.get(key, 0)) for key, label in columns}
     for _key, cells in rows:
         for (key, _label), cell in zip(columns, cells):
+            limit = max_widths.get(key)
+            if limit and cell_len(cell.plain) > limit:
+                cell.truncate(limit, overflow="ellipsis")
             widths[key] = max(widths[key], cell_len(cell.plain))
     table.clear(columns=True)
     for key, label in columns:
