@@ -72,18 +72,21 @@ def stub_decoders() -> None:
     receiver.get_decoder = lambda codec: NoDecode()
 
 
-def client_main(url: str, code: str, names: list[str], decode: bool, go, stop, results) -> None:  # noqa: ANN001
+def client_main(url: str, code: str, names: list[str], decode: bool, go, stop, closing, results) -> None:  # noqa: ANN001
     if not decode:
         stub_decoders()
     import aioice.ice
 
     aioice.ice.get_host_addresses = lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1"]
-    asyncio.run(_client(url, code, names, go, stop, results))
+    asyncio.run(_client(url, code, names, go, stop, closing, results))
 
 
-async def _client(url, code, names, go, stop, results) -> None:  # noqa: ANN001
-    from huddle.room.peer import PythonParticipant
+async def _client(url, code, names, go, stop, closing, results) -> None:  # noqa: ANN001
+    from huddle.room.peer import PythonParticipant, SyntheticVideo, ToneAudio
 
+    for shade in range(len(names)):  # encode the synthetic cameras before anyone's join is timed
+        SyntheticVideo(shade=shade).pre_encode()
+    ToneAudio().pre_encode()
     peers = []
     joins = []
     for name in names:
@@ -123,6 +126,9 @@ async def _client(url, code, names, go, stop, results) -> None:  # noqa: ANN001
                   {m: (r.kind, r.frames) for m, r in p.received.items()}, p.events, flush=True)
     out["cpu"] = time.process_time()
     results.put(("done", out))
+    # Leave only once every client has counted: a leaving participant changes the others' rosters.
+    while not closing.is_set():
+        await asyncio.sleep(0.05)
     await asyncio.gather(*(p.close() for p in peers), return_exceptions=True)
 
 
@@ -194,11 +200,12 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
     info = await room.start()
     ctx = mp.get_context("spawn")
     stop = ctx.Event()
+    closing = ctx.Event()
     results = ctx.Queue()
     names = [f"P{i:02d}" for i in range(n)]
     groups = [names[i::workers] for i in range(workers)]
     gos = [ctx.Event() for _ in groups]
-    procs = [ctx.Process(target=client_main, args=(info.link, info.code, g, decode, gos[i], stop, results))
+    procs = [ctx.Process(target=client_main, args=(info.link, info.code, g, decode, gos[i], stop, closing, results))
              for i, g in enumerate(groups) if g]
     for p in procs:
         p.start()
@@ -233,6 +240,7 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
                 outs.append(data)
     finally:
         stop.set()
+        closing.set()
         for p in procs:
             p.join(20)
             if p.is_alive():

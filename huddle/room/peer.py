@@ -106,9 +106,11 @@ class ToneAudio(MediaStreamTrack):
     """A microphone that says something: a quiet 440 Hz tone at 48 kHz (silence would be gated by the room)."""
 
     kind = "audio"
+    _cached: dict[int, bytes] = {}  # amplitude -> the pre-encoded packet, shared within a process
 
     def __init__(self, amplitude: int = 3000) -> None:
         super().__init__()
+        self._amplitude = amplitude
         t = np.arange(960) / 48000
         self._samples = (np.sin(2 * np.pi * 440 * t) * amplitude).astype(np.int16).reshape(1, -1)
         self._start: float | None = None
@@ -119,6 +121,9 @@ class ToneAudio(MediaStreamTrack):
         """Encode 20 ms of the tone once and send that Opus packet in a loop (a cheap bench client)."""
         from aiortc.codecs.opus import OpusEncoder
 
+        if self._amplitude in ToneAudio._cached:
+            self._packet = ToneAudio._cached[self._amplitude]
+            return
         encoder = OpusEncoder()
         payloads: list[bytes] = []
         n = 0
@@ -127,7 +132,7 @@ class ToneAudio(MediaStreamTrack):
             frame.sample_rate, frame.pts, frame.time_base = 48000, n * 960, fractions.Fraction(1, 48000)
             payloads, _ = encoder.encode(frame)
             n += 1
-        self._packet = payloads[0]
+        self._packet = ToneAudio._cached[self._amplitude] = payloads[0]
 
     async def recv(self) -> AudioFrame:
         if self.readyState != "live":
