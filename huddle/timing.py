@@ -111,8 +111,8 @@ def time_box(
 
 def format_seconds(seconds: float) -> str:
     """m:ss, or h:mm:ss past an hour; negative with a leading minus."""
-    sign = "-" if seconds < 0 else ""
     total = int(abs(seconds))
+    sign = "-" if seconds < 0 and total else ""  # never "-0:00"
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     if h:

@@ -182,7 +182,7 @@ class TestTimeBox:
 @pytest.mark.parametrize(
     "seconds, text",
     [(0, "0:00"), (59.9, "0:59"), (60, "1:00"), (300, "5:00"), (3599, "59:59"), (3600, "1:00:00"),
-     (3661, "1:01:01"), (-30, "-0:30"), (-3700, "-1:01:40")],
+     (3661, "1:01:01"), (-30, "-0:30"), (-3700, "-1:01:40"), (-0.4, "0:00")],
 )
 def test_format_seconds(seconds, text):
     assert format_seconds(seconds) == text
