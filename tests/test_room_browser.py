@@ -73,6 +73,11 @@ async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, s
                     await tab.fill("#name", name)
                     await tab.fill("#organisation", org)
                     await tab.select_option("#role", label=role)
+                    if not tabs:  # a typo first: refused, said so, and the form stays
+                        await tab.fill("#code", "AAA-AAA")
+                        await tab.click("#join-button")
+                        await tab.wait_for_selector("#join-error:not([hidden])")
+                        assert await tab.inner_text("#join-error") == "Fel kod."
                     await tab.fill("#code", info.code.lower())
                     await tab.click("#join-button")
                     tabs[name] = tab

@@ -196,7 +196,10 @@
     }));
     ws.onmessage = async (ev) => {
       const msg = JSON.parse(ev.data);
-      if (msg.type === "refused") { if (me) gone(t("refused_" + msg.reason)); else refused(msg); ws.close(); ws = null; }
+      if (msg.type === "refused") {
+        if (me) gone(t("refused_" + msg.reason)); else refused(msg);
+        ws.onclose = null; ws.close(); ws = null;
+      }
       else if (msg.type === "welcome") { await start(msg); }
       else if (msg.type === "answer") { await pc.setRemoteDescription({ type: "answer", sdp: msg.sdp }); }
       else if (msg.type === "roster") { renderRoster(msg); }
