@@ -133,6 +133,7 @@ async def test_three_peers_see_and_hear_each_other_and_follow_the_banner(room, s
 
     # Cia leaves: recorded at once, and the others' rosters drop her.
     clock.advance(60)
+    cia_slot = anna.mid_of("Cia Assessor")
     await cia.leave()
     assert await until(lambda: all(len(p.roster["participants"]) == 1 for p in (anna, bo)))
     assert await until(lambda: any(a.left_at for a in room_attendance(store)))
@@ -144,6 +145,11 @@ async def test_three_peers_see_and_hear_each_other_and_follow_the_banner(room, s
     b = await dan.wait_banner(lambda b: b.get("position") == 2)
     assert b is not None and b["elapsed_s"] == 60.0
     assert await dan.wait_frames("Anna Nurse", 5) >= 5
+    # Dan takes the place Cia left in Anna's grid (no renegotiation), and his picture arrives there.
+    assert await until(lambda: anna.mid_of("Dan Rehab") == cia_slot)
+    before = anna.received[cia_slot].frames
+    assert await until(lambda: anna.received[cia_slot].frames >= before + 5)
+    assert red(anna.last_frame_from("Dan Rehab")) > red(anna.last_frame_from("Bo Doctor")) + 20
 
 
 async def test_a_wrong_code_is_refused_and_repeated_tries_are_slowed(room, store):

@@ -236,6 +236,8 @@ class SlotTrack(MediaStreamTrack):
         self._offset = 0
         self._last_out: int | None = None
         self._step = 6000 if kind == "video" else AUDIO_SAMPLES
+        self._rate = 90000 if kind == "video" else 48000
+        self._last_wall = 0.0
         self.sent = 0
         self.on_packet = on_packet
 
@@ -285,11 +287,19 @@ class SlotTrack(MediaStreamTrack):
         if self.readyState != "live":
             raise MediaStreamError
         enc = await self.queue.get()
+        now = time.monotonic()
         if self._rebase:
-            self._offset = 0 if self._last_out is None else self._last_out + self._step - enc.pts
+            # A new source in this slot: its timestamps go on from where the slot's last ones
+            # stopped, advanced by the time that passed, so the viewer's jitter buffer sees a pause.
+            if self._last_out is None:
+                self._offset = 0
+            else:
+                gap = max(self._step, int((now - self._last_wall) * self._rate))
+                self._offset = self._last_out + gap - enc.pts
             self._rebase = False
         pts = enc.pts + self._offset
         self._last_out = pts
+        self._last_wall = now
         self.sent += 1
         if self.on_packet is not None:
             self.on_packet()
