@@ -11,7 +11,9 @@ participants spread over two client processes, and measures
 - join to first video (websocket open to the first frame of someone already there;
   "offer->video" is the room's part: from the participant's offer to that frame),
 
-and reports the largest N at which every viewer gets >= 12 fps.
+and reports the largest N at which every viewer gets >= 12 fps.  Last, with
+Chromium installed, three times: a second tab clicks Join -> the first tab's
+video plays there.
 
 Raw-library references, measured in the same run: one libvpx encode of a
 320x240 frame (the room's floor is one encode per source per frame, so its
@@ -190,6 +192,60 @@ async def reference_channel_ms(count: int = 60) -> tuple[float, float]:
     return pct(lat, 0.5), pct(lat, 0.95)
 
 
+# -- a browser's join to first video ------------------------------------------------------------
+BROWSER_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
+]
+FIRST_PICTURE = """() => new Promise((resolve) => {
+  const t0 = performance.now();
+  const look = () => {
+    const v = document.querySelector('.tile:not(.me) video');
+    if (v && v.videoWidth > 0 && v.currentTime > 0) resolve(performance.now() - t0); else setTimeout(look, 10);
+  };
+  document.querySelector('#join-button').click();
+  look();
+})"""
+
+
+async def browser_join_ms(db: str, tries: int = 3) -> list[float]:
+    """Click "Join" in a second Chromium tab -> the first participant's video plays there (ms)."""
+    import shutil
+
+    from playwright.async_api import async_playwright
+
+    from huddle.clock import SystemClock, local_date
+    from huddle.room.control import RoomController
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        return []
+    room = RoomController(db, local_date(SystemClock().now()), port=0)
+    info = await room.start()
+    out = []
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS, headless=True)
+            first = await browser.new_page()
+            await first.goto(info.link)
+            await first.fill("#name", "First")
+            await first.fill("#code", info.code)
+            await first.click("#join-button")
+            await first.wait_for_selector(".tile.me")
+            for i in range(tries):
+                tab = await browser.new_page()
+                await tab.goto(info.link)
+                await tab.fill("#name", f"Second {i}")
+                await tab.fill("#code", info.code)
+                out.append(await tab.evaluate(FIRST_PICTURE))
+                await tab.close()
+            await browser.close()
+    finally:
+        await room.stop()
+    return out
+
+
 # -- one step ----------------------------------------------------------------------------------
 async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> dict:
     from huddle.room.control import RoomController
@@ -278,6 +334,7 @@ async def main() -> None:
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--decode", action="store_true", help="clients decode what they receive")
     ap.add_argument("--workers", type=int, default=2, help="client processes")
+    ap.add_argument("--no-browser", action="store_true", help="skip the Chromium join timing")
     args = ap.parse_args()
     steps = [int(s) for s in args.steps.split(",")]
 
@@ -299,7 +356,12 @@ async def main() -> None:
                   flush=True)
             if r["fps_min"] >= 12:
                 best = n
-    print(f"largest N where every viewer gets >= 12 fps: {best if best is not None else 'none'}")
+        print(f"largest N where every viewer gets >= 12 fps: {best if best is not None else 'none'}")
+        if not args.no_browser:
+            times = await browser_join_ms(db)
+            if times:
+                print("Chromium, click Join -> the other's video plays: "
+                      + ", ".join(f"{t:.0f} ms" for t in times))
 
 
 if __name__ == "__main__":
