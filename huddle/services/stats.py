@@ -257,15 +257,11 @@ s AS (
 SELECT q.k, q.median, q.p90, q.n, q.q1, q.q3, s.m, s.pick FROM q LEFT JOIN s ON s.k IS q.k
 """
 
+# Meeting length and held huddles are per huddle: each of the group's huddles counts once.
 _MEETING = """
 WITH {base}
-SELECT k, avg(meeting_s) FROM (SELECT DISTINCT k, huddle_id, meeting_s FROM base WHERE meeting_s IS NOT NULL)
- GROUP BY k
-"""
-
-_HELD = """
-WITH {base}
-SELECT k, count(*) FROM (SELECT DISTINCT k, huddle_id FROM base WHERE huddle_held) GROUP BY k
+SELECT k, avg(meeting_s), sum(huddle_held)
+  FROM (SELECT DISTINCT k, huddle_id, meeting_s, huddle_held FROM base) GROUP BY k
 """
 
 _GAPS = """
@@ -328,10 +324,9 @@ def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> d
             ("low_s", q1 - 1.5 * iqr),
             ("high_s", q3 + 1.5 * iqr),
         )
-    for k, meeting in _q(session, _MEETING, by, params):
+    for k, meeting, held in _q(session, _MEETING, by, params):
         acc[k]["meeting_mean_s"] = meeting
-    for k, held in _q(session, _HELD, by, params):
-        acc[k]["huddles_held"] = held
+        acc[k]["huddles_held"] = held or 0
     if roles:
         values = ", ".join(f"(:role{i})" for i in range(len(roles)))
         gaps: dict[Any, dict[str, int]] = {}
