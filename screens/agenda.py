@@ -171,17 +171,16 @@ class AgendaScreen(Screen):
 
             return validate_field("question", value, today)
 
-        def done(text) -> None:  # noqa: ANN001
-            if text is None:
-                return
-            self.app.run_store(
-                _edit_question, row.case_id, text, row.version, on_done=lambda r: self.reload(select_case=r.case_id)
-            )
-
-        self.app.push_screen(
-            TextDialog(t("tui.form.edit_title", name=row.name or ""), t("tui.form.question"), row.question, rule),
-            callback=done,
+        dialog = TextDialog(t("tui.form.edit_title", name=row.name or ""), t("tui.form.question"), row.question, rule)
+        dialog.saver = lambda text, ok, bad: self.app.run_store(
+            _edit_question, row.case_id, text, row.version, on_done=ok, on_error=bad
         )
+
+        def done(saved) -> None:  # noqa: ANN001
+            if saved is not None:
+                self.reload(select_case=row.case_id)
+
+        self.app.push_screen(dialog, callback=done)
 
     def action_remove(self) -> None:
         from screens.dialogs import ConfirmDialog

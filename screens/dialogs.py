@@ -206,7 +206,39 @@ class FormDialog(ModalScreen):
             self.submit(values)
 
     def submit(self, values: dict[str, object]) -> None:
-        self.dismiss(values)
+        self.finish(values)
+
+    # -- saving: the dialog stays open until the store has accepted what was typed ---------
+    saver: Callable | None = None
+    """``saver(result, on_saved, on_refused)`` stores ``result`` (in a thread worker); the dialog
+    closes with what the store returned, or shows the refusal and keeps everything typed."""
+
+    def finish(self, result: object) -> None:
+        if self.saver is None:
+            self.dismiss(result)
+            return
+        self.query_one("#dialog-error", Static).update("")
+        self._set_saving(True)
+        self.saver(result, self._saved, self._refused)
+
+    def _set_saving(self, saving: bool) -> None:
+        for button in self.query(Button):
+            button.disabled = saving and button.id != "cancel"
+
+    def _saved(self, stored: object) -> None:
+        self.dismiss(stored if stored is not None else True)
+
+    def _refused(self, exc: Exception) -> None:
+        self._set_saving(False)
+        key = getattr(exc, "key", "") or ""
+        field = self.error_field(key)
+        if field is not None and self.query(f"#err-{field}"):
+            self.query_one(f"#err-{field}", Static).update(Text(str(exc)))
+        self.query_one("#dialog-error", Static).update(Text(str(exc)))
+
+    def error_field(self, key: str) -> str | None:
+        """The field a refusal with message ``key`` is about (shown there too), if any."""
+        return None
 
     def select_value(self, sel_id: str) -> str:
         value = self.query_one(f"#{sel_id}", Select).value
@@ -255,7 +287,7 @@ class TextDialog(FormDialog):
         yield from self.field("text", self.label, self.initial, self.validator)
 
     def submit(self, values: dict[str, object]) -> None:
-        self.dismiss(values["text"])
+        self.finish(values["text"])
 
 
 class AddPatientDialog(FormDialog):
@@ -268,11 +300,11 @@ class AddPatientDialog(FormDialog):
 
     FIELDS = ("pnr", "name", "unit", "municipality", "question")
 
-    def __init__(self, day: date, today: date, save: Callable) -> None:  # noqa: ANN001
+    def __init__(self, day: date, today: date, save: Callable | None = None) -> None:
         super().__init__(t("tui.form.add_title", date=day.isoformat()))
         self.day = day
         self.today = today
-        self.save = save
+        self.saver = save
 
     def _rule(self, name: str) -> Validator:
         from huddle.fields import validate_field
@@ -283,20 +315,8 @@ class AddPatientDialog(FormDialog):
         for name in self.FIELDS:
             yield from self.field(name, t(f"tui.form.{name}"), "", self._rule(name))
 
-    def submit(self, values: dict[str, object]) -> None:
-        self.query_one("#save", Button).disabled = True
-        self.save(values, self._saved, self._refused)
-
-    def _saved(self, row) -> None:  # noqa: ANN001
-        self.dismiss(row)
-
-    def _refused(self, exc: Exception) -> None:
-        self.query_one("#save", Button).disabled = False
-        key = getattr(exc, "key", "")
-        where = "pnr" if key.startswith(("pnr.", "agenda.duplicate")) else None
-        if where:
-            self.query_one(f"#err-{where}", Static).update(Text(str(exc)))
-        self.query_one("#dialog-error", Static).update(Text(str(exc)))
+    def error_field(self, key: str) -> str | None:
+        return "pnr" if key.startswith(("pnr.", "agenda.duplicate")) else None
 
 
 class DecisionDialog(FormDialog):
@@ -313,7 +333,7 @@ class DecisionDialog(FormDialog):
         yield Select([(t(f"tui.kind.{k}"), k) for k in self.kinds], value=self.kinds[-1], allow_blank=False, id="kind")
 
     def submit(self, values: dict[str, object]) -> None:
-        self.dismiss(
+        self.finish(
             DecisionInput(
                 text=values["text"],
                 responsible_org=values["org"] or None,
@@ -354,7 +374,7 @@ class ReadinessDialog(FormDialog):
         ready_at = values["ready_at"]
         if isinstance(ready_at, datetime):
             ready_at = ready_at.replace(tzinfo=ZoneInfo(self.tz)).astimezone(UTC)
-        self.dismiss(
+        self.finish(
             ReadinessInput(
                 state=self.select_value("state") or "not_ready",
                 expected_date=values["expected"],
@@ -373,7 +393,7 @@ class BlockerDialog(FormDialog):
         yield from self.field("org", t("tui.blocker.org"), "", required)
 
     def submit(self, values: dict[str, object]) -> None:
-        self.dismiss(BlockerInput(what=values["what"], owner_org=values["org"]))
+        self.finish(BlockerInput(what=values["what"], owner_org=values["org"]))
 
 
 class DayMarkDialog(FormDialog):
@@ -399,6 +419,7 @@ class DayMarkDialog(FormDialog):
                 yield Button(t("tui.day.red"), variant="error", id="red")
                 yield Button(t("tui.form.cancel"), id="cancel")
             yield from self.fields()
+            yield Static("", id="dialog-error", classes="field-error")
 
     def on_mount(self) -> None:
         self.query_one("#green", Button).focus()
@@ -412,7 +433,7 @@ class DayMarkDialog(FormDialog):
 
     def action_mark(self, colour: str) -> None:
         note = self.value("note").strip() or None
-        self.dismiss(DayMarkInput(colour=colour, note=note))
+        self.finish(DayMarkInput(colour=colour, note=note))
 
     @on(Button.Pressed, "#green")
     def _green(self) -> None:
@@ -440,7 +461,7 @@ class AttendanceDialog(FormDialog):
         yield Select([(role_label(r), r) for r in self.roles], value=self.roles[0], allow_blank=False, id="role")
 
     def submit(self, values: dict[str, object]) -> None:
-        self.dismiss(
+        self.finish(
             AttendanceInput(name=values["name"], organisation=values["org"] or None, role=self.select_value("role") or None)
         )
 

@@ -246,13 +246,6 @@ class LiveScreen(Screen):
             return None
         return live.card.case.name or ""
 
-    def _after_change(self, message: str):  # noqa: ANN202
-        def done(_=None) -> None:  # noqa: ANN001
-            self.notify(message, markup=False)
-            self.reload()
-
-        return done
-
     # -- actions -----------------------------------------------------------------------
     def action_start(self) -> None:
         self.do("start_meeting", notify=t("tui.live.started"))
@@ -272,12 +265,18 @@ class LiveScreen(Screen):
         name = self._current_name()
         if name is None:
             return
+        dialog = TextDialog(t("tui.defer.title", name=name), t("tui.defer.reason"))
+        dialog.saver = lambda reason, ok, bad: self.app.run_store(
+            _meeting("defer_case"), self.day, reason, on_done=lambda live: ok((live, reason)), on_error=bad
+        )
 
-        def done(reason: str | None) -> None:
-            if reason:
-                self.do("defer_case", reason, notify=t("tui.live.deferred", name=name, reason=reason))
+        def done(result) -> None:  # noqa: ANN001
+            if result:
+                live, reason = result
+                self.apply(live)
+                self.notify(t("tui.live.deferred", name=name, reason=reason), markup=False)
 
-        self.app.push_screen(TextDialog(t("tui.defer.title", name=name), t("tui.defer.reason")), callback=done)
+        self.app.push_screen(dialog, callback=done)
 
     def action_decision(self) -> None:
         from screens.dialogs import DecisionDialog, DecisionInput
@@ -287,9 +286,7 @@ class LiveScreen(Screen):
             return
         case_id = self.live.current_case_id
 
-        def done(d: DecisionInput | None) -> None:
-            if d is None:
-                return
+        def save(d: DecisionInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(
                 _call("add_decision"),
                 case_id,
@@ -298,10 +295,11 @@ class LiveScreen(Screen):
                 responsible_person=d.responsible_person,
                 due_date=d.due_date,
                 kind=d.kind,
-                on_done=self._after_change(t("tui.live.decision_saved")),
+                on_done=ok,
+                on_error=bad,
             )
 
-        self.app.push_screen(DecisionDialog(name, DECISION_KINDS), callback=done)
+        self._open_form(DecisionDialog(name, DECISION_KINDS), save, t("tui.live.decision_saved"))
 
     def action_readiness(self) -> None:
         from screens.dialogs import ReadinessDialog, ReadinessInput
@@ -310,11 +308,8 @@ class LiveScreen(Screen):
         if name is None:
             return
         case_id = self.live.current_case_id
-        tz = getattr(self.app.settings, "tz", "Europe/Stockholm")
 
-        def done(r: ReadinessInput | None) -> None:
-            if r is None:
-                return
+        def save(r: ReadinessInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(
                 _call("set_readiness"),
                 case_id,
@@ -322,10 +317,12 @@ class LiveScreen(Screen):
                 expected_date=r.expected_date,
                 ready_at=r.ready_at,
                 discharged_date=r.discharged_date,
-                on_done=self._after_change(t("tui.live.readiness_saved")),
+                on_done=ok,
+                on_error=bad,
             )
 
-        self.app.push_screen(ReadinessDialog(name, READINESS_STATES, self.live.card.readiness, tz), callback=done)
+        dialog = ReadinessDialog(name, READINESS_STATES, self.live.card.readiness, self._tz())
+        self._open_form(dialog, save, t("tui.live.readiness_saved"))
 
     def action_blocker(self) -> None:
         from screens.dialogs import BlockerDialog, BlockerInput
@@ -335,18 +332,12 @@ class LiveScreen(Screen):
             return
         case_id = self.live.current_case_id
 
-        def done(b: BlockerInput | None) -> None:
-            if b is None:
-                return
+        def save(b: BlockerInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(
-                _call("add_blocker"),
-                case_id,
-                what=b.what,
-                owner_org=b.owner_org,
-                on_done=self._after_change(t("tui.live.blocker_saved")),
+                _call("add_blocker"), case_id, what=b.what, owner_org=b.owner_org, on_done=ok, on_error=bad
             )
 
-        self.app.push_screen(BlockerDialog(name), callback=done)
+        self._open_form(BlockerDialog(name), save, t("tui.live.blocker_saved"))
 
     def action_day_mark(self) -> None:
         from screens.dialogs import DayMarkDialog, DayMarkInput
@@ -356,37 +347,43 @@ class LiveScreen(Screen):
             return
         case_id = self.live.current_case_id
 
-        def done(m: DayMarkInput | None) -> None:
-            if m is None:
-                return
-            self.app.run_store(
-                _call("mark_day"),
-                case_id,
-                m.colour,
-                m.note,
-                on_done=self._after_change(t("tui.live.day_saved", mark=t(f"tui.day.{m.colour}_word"))),
-            )
+        def save(m: DayMarkInput, ok, bad) -> None:  # noqa: ANN001
+            self.app.run_store(_call("mark_day"), case_id, m.colour, m.note, on_done=ok, on_error=bad)
 
-        self.app.push_screen(DayMarkDialog(name), callback=done)
+        def message(colour) -> str:  # noqa: ANN001
+            return t("tui.live.day_saved", mark=t(f"tui.day.{colour}_word"))
+
+        self._open_form(DayMarkDialog(name), save, message)
 
     def action_attendance(self) -> None:
         from screens.dialogs import AttendanceDialog, AttendanceInput
 
         needed = tuple(getattr(self.app.settings, "needed_roles", ()) or ())
 
-        def done(a: AttendanceInput | None) -> None:
-            if a is None:
-                return
+        def save(a: AttendanceInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(
                 _meeting("attendance_join"),
                 self.day,
                 name=a.name,
                 organisation=a.organisation,
                 role=a.role,
-                on_done=self._after_change(t("tui.att.joined", name=a.name)),
+                on_done=ok,
+                on_error=bad,
             )
 
-        self.app.push_screen(AttendanceDialog(needed), callback=done)
+        self._open_form(AttendanceDialog(needed), save, lambda info: t("tui.att.joined", name=info.name))
+
+    def _open_form(self, dialog, save, message) -> None:  # noqa: ANN001
+        """Show a dialog that stores what is typed before it closes, then show the new state."""
+        dialog.saver = save
+
+        def done(result) -> None:  # noqa: ANN001
+            if result is None:
+                return
+            self.notify(message(result) if callable(message) else message, markup=False)
+            self.reload()
+
+        self.app.push_screen(dialog, callback=done)
 
     def action_finish(self) -> None:
         from screens.dialogs import ConfirmDialog

@@ -8,7 +8,7 @@ only shows what comes back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -153,9 +153,8 @@ class StatsScreen(Screen):
         self.store = store
         self.result: Any = None
         self.groups: list = []
+        # Binding descriptions are message keys: shown in the person's language.
         for key, bindings in list(self._bindings.key_to_bindings.items()):
-            from dataclasses import replace
-
             self._bindings.key_to_bindings[key] = [replace(b, description=t(b.description)) for b in bindings]
 
     def compose(self) -> ComposeResult:

@@ -267,6 +267,18 @@ async def test_record_decision_readiness_blocker_day_attendance_and_copy(store, 
             await press(app, pilot, "ctrl+s")
         att = _text(live.query_one("#live-attendance"))
         assert "MISSING" not in att and "Nils Nilsson" in att
+        # a refusal by the store keeps the dialog open with everything typed
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#f-name", Input).value = "N" * 130
+        dialog.query_one("#f-org", Input).value = "Kalmar kommun"
+        await press(app, pilot, "ctrl+s")
+        assert app.screen is dialog
+        assert _text(dialog.query_one("#dialog-error")) != ""
+        assert dialog.query_one("#f-name", Input).value == "N" * 130
+        await press(app, pilot, "escape")
+        assert app.screen is live
         # copy the summary: sent to the clipboard and shown
         await press(app, pilot, "c")
         assert copied and "Astrid Andersson" in copied[-1] and "Hembesok av arbetsterapeut" in copied[-1]
