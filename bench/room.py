@@ -25,7 +25,8 @@ the jitter buffer completes them without decoding them (``--decode`` to
 decode for real): otherwise the clients, not the room, would be what this
 machine measures.  "in min" is the slowest camera as the room receives it,
 "sent min" the slowest (viewer, participant) pair as the room sends it, "fps
-min" the slowest pair as the viewer receives it.
+min" the slowest pair as the viewer receives it; "us/frame" the room's CPU per
+video frame it forwarded (all its work: receiving, decoding, encoding, audio).
 
     /work/venv/bin/python bench/room.py [--steps 2,4,6,8,10,12] [--seconds 8]
 """
@@ -312,6 +313,7 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
     rates += [0.0] * max(0, expected_pairs - len(rates))  # a pair that never got video counts as 0 fps
     before = {(v, src): sent for v, src, sent in s0["video_sent"]}
     sent_rates = [(sent - before.get((v, src), 0)) / (t1 - t0) for v, src, sent in s1["video_sent"]]
+    frames_sent = sum(r for r in sent_rates) * (t1 - t0)
     sent_rates += [0.0] * max(0, expected_pairs - len(sent_rates))
     if os.environ.get("BENCH_DEBUG"):
         print("room packets in", s1["packets_in"] - s0["packets_in"], "lost", s1["packets_lost_in"] - s0["packets_lost_in"])
@@ -320,7 +322,8 @@ async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> d
     firsts = [v for out in outs for k, v in out["first"].items() if v is not None and k != names[0]]
     room_firsts = [v for out in outs for k, v in out["room_first"].items() if v is not None and k != names[0]]
     return {
-        "n": n, "cpu": cpu, "clients_cpu": clients_cpu, "sent_min": min(sent_rates) if sent_rates else 0.0,
+        "n": n, "cpu": cpu, "clients_cpu": clients_cpu,
+        "us_per_frame": cpu / 100 * (t1 - t0) / frames_sent * 1e6 if frames_sent else float("nan"), "sent_min": min(sent_rates) if sent_rates else 0.0,
         "in_min": min(in_rates) if in_rates else 0.0, "fps_min": min(rates) if rates else 0.0, "fps_median": statistics.median(rates) if rates else 0.0,
         "banner_p50": pct(banners, 0.5), "banner_p95": pct(banners, 0.95), "banners": len(banners),
         "room_join_p50": pct(room_firsts, 0.5) * 1000 if room_firsts else float("nan"),
@@ -343,7 +346,7 @@ async def main() -> None:
     print(f"reference: libvpx encode 320x240 {enc_ms:.2f} ms/frame (one core); "
           f"bare aiortc data channel p50 {ref50:.1f} ms, p95 {ref95:.1f} ms")
     print(f"{'N':>3} {'room CPU':>9} {'floor':>6} {'ratio':>6} {'in min':>7} {'sent min':>9} {'fps min':>8} {'fps med':>8} "
-          f"{'banner p50':>11} {'p95':>6} {'p50/raw':>8} {'join p50':>9} {'join max':>9} {'offer->video':>12} {'clients':>8}")
+          f"{'banner p50':>11} {'p95':>6} {'p50/raw':>8} {'join p50':>9} {'join max':>9} {'offer->video':>12} {'clients':>8} {'us/frame':>9}")
     best = None
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "bench.db")
@@ -352,7 +355,7 @@ async def main() -> None:
             floor = n * FPS * enc_ms / 10  # % of one core for one encode per source
             print(f"{r['n']:>3} {r['cpu']:>8.0f}% {floor:>5.0f}% {r['cpu'] / floor:>6.1f} {r['in_min']:>7.1f} {r['sent_min']:>9.1f} {r['fps_min']:>8.1f} "
                   f"{r['fps_median']:>8.1f} {r['banner_p50']:>9.1f}ms {r['banner_p95']:>4.0f}ms "
-                  f"{r['banner_p50'] / ref50 if ref50 else float('nan'):>8.1f} {r['join_p50']:>7.0f}ms {r['join_max']:>7.0f}ms {r['room_join_p50']:>10.0f}ms {r['clients_cpu']:>7.0f}%",
+                  f"{r['banner_p50'] / ref50 if ref50 else float('nan'):>8.1f} {r['join_p50']:>7.0f}ms {r['join_max']:>7.0f}ms {r['room_join_p50']:>10.0f}ms {r['clients_cpu']:>7.0f}% {r['us_per_frame']:>9.0f}",
                   flush=True)
             if r["fps_min"] >= 12:
                 best = n
