@@ -77,12 +77,7 @@ class TimeBoxView(Static):
         h = live.huddle
         title = Text(t("tui.box.title"), style="bold")
         if h.started_at is None:
-            start = h.started_at
-            line = t(
-                "tui.box.planned",
-                box=format_seconds(h.timebox_s),
-                start=local_time(now, tz).strftime("%H:%M") if start is None else "",
-            )
+            line = t("tui.box.planned", box=format_seconds(h.timebox_s))
             self.update(Text.assemble(title, "\n", line))
             return
         waiting = sum(1 for c in live.cases if c.state == "waiting")
@@ -101,7 +96,7 @@ class TimeBoxView(Static):
             left.stylize("bold red")
         per = t("tui.box.per_case", per=format_seconds(max(box.per_case_s, 0)), count=box.cases_left)
         end = local_time(box.projected_end, tz).strftime("%H:%M")
-        if box.projected_over_s > 0:
+        if box.projected_over_s >= 1:
             proj = Text(t("tui.box.projected_over", end=end, over=format_seconds(box.projected_over_s)), style="bold")
         else:
             proj = Text(t("tui.box.projected", end=end))

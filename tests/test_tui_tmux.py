@@ -100,7 +100,7 @@ def test_kill_mid_case_and_restart_keeps_the_case_and_its_time(tmp_path, tmux):
     tmux.start(command)
     tmux.wait_for(lambda s: "Agenda for" in s and "Tolvan Tolvansson" in s, "the agenda")
     tmux.keys("l")
-    tmux.wait_for(lambda s: "Huddle " in s and "Start meeting" in s, "the live screen")
+    tmux.wait_for(lambda s: "Huddle " in s and "Meeting: planned" in s, "the live screen")
     tmux.keys("s")
     tmux.wait_for(lambda s: "▶ active" in s, "the first case to run")
     # let the case run a few seconds of real time (watched on screen, not slept)

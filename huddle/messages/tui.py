@@ -130,8 +130,8 @@ MESSAGES = {
         "sv": "Beräknat slut: {end} ({over} efter tidsramen)",
     },
     "tui.box.planned": {
-        "en": "Time box {box} from {start}; not started",
-        "sv": "Tidsram {box} från {start}; inte startat",
+        "en": "Time box {box}; the meeting has not started",
+        "sv": "Tidsram {box}; mötet har inte börjat",
     },
     "tui.card.title": {"en": "Patient", "sv": "Patient"},
     "tui.card.where": {"en": "Unit: {unit} · Municipality: {municipality}", "sv": "Enhet: {unit} · Kommun: {municipality}"},
