@@ -109,7 +109,13 @@ class HuddleApp(App[None]):
         return backend.start_info(store)
 
     def _open_failed(self, exc: Exception) -> None:
-        self.notify(str(exc), severity="error", timeout=30)
+        """A store that cannot be opened ends the app with the same one line the command line prints."""
+        from huddle.errors import HuddleError
+
+        detail = str(exc) if isinstance(exc, HuddleError) else t("tui.error", detail=f"{type(exc).__name__}: {exc}")
+        from rich.text import Text
+
+        self.exit(return_code=1, message=Text(f"{t('cli.error_prefix')} {detail}"))
 
     def _opened(self, info) -> None:  # noqa: ANN001
         self.start_info = info

@@ -346,3 +346,25 @@ async def test_reopening_shows_the_running_meeting_where_it_was(store, clock):
         live = again.screen
         assert type(live).__name__ == "LiveScreen"
         assert live.live.card.case.name == "Bertil [bold]Berg[/bold]"
+
+
+async def test_a_file_that_is_not_a_store_ends_the_app_with_one_line_and_is_left_untouched(tmp_path, clock):
+    bad = tmp_path / "notes.db"
+    bad.write_bytes(b"my own notes, not a huddle store")
+    app = make_app(store_target=str(bad), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 1
+    assert bad.read_bytes() == b"my own notes, not a huddle store"
+
+
+async def test_statistics_key_opens_the_statistics_screen(store, clock):
+    app = make_app(store=store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StatsScreen"

@@ -29,6 +29,8 @@ def run_app(ctx: Context, *, clock=None) -> None:  # noqa: ANN001
     app.run()
     if app.store is not None and store is None:
         app.store.close()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 def app_command(ctx: Context) -> str:
