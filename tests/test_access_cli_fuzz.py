@@ -41,6 +41,7 @@ COMMANDS = [
     ["audit", "--sample", "3", "--from", "{0}", "--to", "{1}", "--seed", "{2}"],
     ["retention", "--days", "{0}"],
     ["backup", "{0}"],
+    ["import", "{0}", "--date", DAY],
     ["{0}"],
     ["--lang", "{0}", "agenda"],
 ]
@@ -180,3 +181,20 @@ def test_arbitrary_user_and_password_are_refused_on_one_line_and_only_the_refusa
         if len(password.strip()) >= 8:
             assert password not in out + err  # a typed password is never echoed back
     assert (rows("SELECT * FROM audit_event WHERE action != 'sign_in'"), rows("SELECT * FROM staff")) == before
+
+
+CSV_HEAD = b"pnr,name,unit,municipality,question\n"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda x: CSV_HEAD + x.encode())))
+def test_arbitrary_csv_imports_all_or_nothing(workdir, body):
+    root, db = workdir
+    f = root / "fuzz.csv"
+    f.write_bytes(body)
+    before = snapshot(db)
+    code, out, err = run(db, ["import", str(f), "--date", DAY])
+    assert code in EXIT_CODES and "Traceback" not in out + err, (body, err)
+    if code:
+        assert err.count("\n") == 1 and snapshot(db) == before, (body, err)
