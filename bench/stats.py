@@ -200,7 +200,7 @@ def main() -> None:
     # 2. One year by municipality with p90: the service's SQL via SQLAlchemy vs raw sqlite3.
     y_start = end - timedelta(days=364)
     params = {"start": y_start.isoformat(), "end": end.isoformat(), "min_n": stats.SUGGEST_MIN_CASES,
-              "pct": stats.SUGGEST_PERCENTILE}
+              "pct": stats.SUGGEST_PERCENTILE, "overall": stats.OVERALL}
     sql = stats.pct_sql(stats._PCT, "municipality")
 
     def service_pct():  # noqa: ANN202
@@ -219,7 +219,7 @@ def main() -> None:
           f" ratio {ms_svc / ms_raw:.2f} (goal <= 1.5)")
     ms_full, _ = timed(lambda: stats.figures(store, y_start, end, "municipality"), 3)
     ms_naive, c = timed(lambda: raw.execute(RAW_PCT, (params["start"], params["end"])).fetchall(), 3)
-    assert sorted(map(tuple, c)) == sorted(r[:3] for r in a), "rollup and raw tables disagree"
+    assert sorted(map(tuple, c)) == sorted(r[:3] for r in a if r[0] != stats.OVERALL), "rollup and raw differ"
     print(f"   the whole figure set for that year: {ms_full:.1f} ms; the same percentiles from the raw case and"
           f" interval tables (no rollup), raw sqlite3: {ms_naive:.1f} ms")
 

@@ -44,7 +44,7 @@ from huddle.store import Store
 
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
 KEY_SQL = {
-    None: "'*'",
+    None: "'*'",  # everything in one group (read back as the overall row)
     "day": "huddle_date",
     "week": "week",
     "month": "substr(huddle_date, 1, 7)",
@@ -210,17 +210,20 @@ def check_grouping(by: str | None) -> str | None:
 
 _BASE = "base AS (SELECT {key} AS k, * FROM case_stat WHERE huddle_date BETWEEN :start AND :end)"
 
+# Overall figures come from the same pass as the groups: additive counts are summed over the groups in
+# Python; what is not additive (percentiles, huddles) is computed in SQL over the union of the groups'
+# small intermediate sets with the key :overall.  Sums of seconds stay exact integers, so a mean is the
+# same division whoever computes it.
 _MAIN = """
 WITH {base}
 SELECT k,
-       count(duration_s), count(*), avg(duration_s),
+       count(duration_s), count(*), coalesce(sum(duration_s), 0),
        sum(CASE WHEN duration_s <= target_s THEN 1 ELSE 0 END),
        sum(CASE WHEN duration_s > target_s THEN 1 ELSE 0 END),
-       count(DISTINCT CASE WHEN duration_s IS NOT NULL THEN huddle_id END),
        sum(deferred), sum(carried),
        count(ready_days), coalesce(sum(ready_days), 0), coalesce(sum(liable_days), 0),
        sum(CASE WHEN readiness = 'discharged' AND ready_days IS NOT NULL THEN 1 ELSE 0 END),
-       avg(CASE WHEN readiness = 'discharged' THEN ready_days END),
+       coalesce(sum(CASE WHEN readiness = 'discharged' THEN ready_days END), 0),
        sum(sip_due), sum(sip_met), sum(decisions), sum(home_visits),
        sum(CASE WHEN day_mark = 'red' THEN 1 ELSE 0 END), sum(CASE WHEN day_mark = 'green' THEN 1 ELSE 0 END),
        sum(blockers)
@@ -233,9 +236,11 @@ SELECT k,
 # The same statement leaves out outliers (Tukey fences on the nearest-rank quartiles) and takes the
 # suggested target's percentile of the rest.
 _PCT = """
-WITH h AS MATERIALIZED (
+WITH h0 AS MATERIALIZED (
   SELECT {key} AS k, duration_s AS d, count(*) AS c FROM case_stat
    WHERE huddle_date BETWEEN :start AND :end AND duration_s IS NOT NULL GROUP BY 1, 2),
+h AS MATERIALIZED (
+  SELECT k, d, c FROM h0{overall_h}),
 cum AS (
   SELECT k, d, sum(c) OVER w AS cum, sum(c) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
     FROM h WINDOW w AS (PARTITION BY k ORDER BY d)),
@@ -256,35 +261,59 @@ s AS (
   SELECT k, max(m) AS m, min(CASE WHEN cum >= (:pct * m + 99) / 100 THEN d END) AS pick FROM kept GROUP BY k)
 SELECT q.k, q.median, q.p90, q.n, q.q1, q.q3, s.m, s.pick FROM q LEFT JOIN s ON s.k IS q.k
 """
+_PCT_OVERALL = " UNION ALL SELECT :overall, d, sum(c) FROM h0 GROUP BY d"
 
-# Meeting length and held huddles are per huddle: each of the group's huddles counts once.
+# Per huddle: each of the group's huddles counts once (meeting length, held, had a discussed case), and
+# each held huddle without a needed role counts once per role (rows with a role are attendance gaps).
 _MEETING = """
-WITH {base}
-SELECT k, avg(meeting_s), sum(huddle_held)
-  FROM (SELECT DISTINCT k, huddle_id, meeting_s, huddle_held FROM base) GROUP BY k
+WITH {base},
+g AS MATERIALIZED (
+  SELECT k, huddle_id, max(meeting_s) AS m, max(huddle_held) AS held, max(duration_s IS NOT NULL) AS disc
+    FROM base GROUP BY k, huddle_id),
+a AS MATERIALIZED (SELECT k, huddle_id, m, held, disc FROM g{overall_g})
+SELECT k, NULL, avg(m), sum(held), sum(disc) FROM a GROUP BY k{gaps}
 """
-
+_MEETING_OVERALL = " UNION ALL SELECT :overall, huddle_id, max(m), max(held), max(disc) FROM g GROUP BY huddle_id"
 _GAPS = """
-WITH {base}, roles(role) AS (VALUES {values})
-SELECT g.k, roles.role, count(*)
-  FROM (SELECT DISTINCT k, huddle_id FROM base WHERE huddle_held) g CROSS JOIN roles
- WHERE NOT EXISTS (SELECT 1 FROM attendance a WHERE a.huddle_id = g.huddle_id AND a.role = roles.role)
- GROUP BY g.k, roles.role
-"""
+UNION ALL
+SELECT a.k, miss.role, count(*), NULL, NULL
+  FROM a JOIN (
+    SELECT held.huddle_id, roles.column1 AS role
+      FROM (SELECT DISTINCT huddle_id FROM g WHERE held) AS held
+      CROSS JOIN (VALUES {values}) AS roles
+     WHERE NOT EXISTS (SELECT 1 FROM attendance t WHERE t.huddle_id = held.huddle_id AND t.role = roles.column1)
+  ) AS miss ON miss.huddle_id = a.huddle_id
+ WHERE a.held
+ GROUP BY a.k, miss.role"""
 
 _OWNERS = """
 WITH {base}
 SELECT k, blocker_owner, count(*) FROM base WHERE blocker_owner IS NOT NULL GROUP BY k, blocker_owner
 """
 
-
-def _q(session, sql: str, by: str | None, params: dict, **fmt: str):  # noqa: ANN001, ANN202
-    return session.execute(text(pct_sql(sql, by, **fmt)), params).all()
+# The overall row's key in the statements above (a value no group can have).
+OVERALL = "\u2400overall"
+_ADDITIVE = (
+    "cases", "agenda_cases", "sum_s", "within_target", "over_target", "deferred", "carried", "ready_cases",
+    "discharge_ready_days", "payment_liable_days", "discharged_cases", "discharged_sum", "sip_due", "sip_met",
+    "decisions", "home_visits", "red_days", "green_days", "blockers",
+)
 
 
 def pct_sql(sql: str, by: str | None, **fmt: str) -> str:
-    """A statement with the period's rows keyed by the grouping ``by``."""
-    return sql.format(base=_BASE.format(key=KEY_SQL[by]), key=KEY_SQL[by], **fmt)
+    """A statement with the period's rows keyed by the grouping ``by`` (with the overall row when grouped)."""
+    grouped = by is not None
+    return sql.format(
+        base=_BASE.format(key=KEY_SQL[by]),
+        key=KEY_SQL[by],
+        overall_h=_PCT_OVERALL if grouped else "",
+        overall_g=_MEETING_OVERALL if grouped else "",
+        **fmt,
+    )
+
+
+def _q(session, sql: str, by: str | None, params: dict, **fmt: str):  # noqa: ANN001, ANN202
+    return session.execute(text(pct_sql(sql, by, **fmt)), params).all()
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -292,31 +321,43 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> dict[Any, Figures]:  # noqa: ANN001
+    """Figures per key of ``by``, and the overall figures under the key ``OVERALL``."""
     from huddle.services.rollup import BLOCKER_SEP
 
-    acc: dict[Any, dict] = {}
+    params = {**params, "overall": OVERALL, "min_n": SUGGEST_MIN_CASES, "pct": SUGGEST_PERCENTILE}
+    raw: dict[Any, dict] = {}
     for r in _q(session, _MAIN, by, params):
-        (k, cases, agenda, mean, within, over, huddles, deferred, carried, ready, rdays, ldays, disc, disc_mean,
-         sip_due, sip_met, dec, home, red, green, blockers) = r
-        acc[k] = dict(
-            key=k, cases=cases, agenda_cases=agenda, mean_s=mean, within_target=within or 0,
-            over_target=over or 0, within_target_share=_share(within or 0, cases), huddles=huddles,
-            patients_per_huddle=_share(cases, huddles), deferred=deferred or 0, carried=carried or 0,
-            ready_cases=ready, discharge_ready_days=rdays, payment_liable_days=ldays, discharged_cases=disc or 0,
-            discharged_ready_days_mean=disc_mean, sip_due=sip_due or 0, sip_met=sip_met or 0,
-            sip_met_share=_share(sip_met or 0, sip_due or 0), decisions=dec or 0, home_visits=home or 0,
-            red_days=red or 0, green_days=green or 0, blockers=blockers or 0,
-        )
-    if not acc:
+        k = OVERALL if by is None else r[0]
+        raw[k] = {name: value or 0 for name, value in zip(_ADDITIVE, r[1:])}
+    if not raw:
         return {}
-    sparams = {**params, "min_n": SUGGEST_MIN_CASES, "pct": SUGGEST_PERCENTILE}
-    for k, median, p90, n, q1, q3, kept, pick in _q(session, _PCT, by, sparams):
-        acc[k].update(median_s=median, p90_s=p90)
+    if by is not None:
+        raw[OVERALL] = {name: sum(v[name] for v in raw.values()) for name in _ADDITIVE}
+    acc: dict[Any, dict] = {}
+    for k, v in raw.items():
+        acc[k] = dict(
+            key=None if k == OVERALL else k, cases=v["cases"], agenda_cases=v["agenda_cases"],
+            mean_s=_share(v["sum_s"], v["cases"]), within_target=v["within_target"], over_target=v["over_target"],
+            within_target_share=_share(v["within_target"], v["cases"]), deferred=v["deferred"],
+            carried=v["carried"], ready_cases=v["ready_cases"], discharge_ready_days=v["discharge_ready_days"],
+            payment_liable_days=v["payment_liable_days"], discharged_cases=v["discharged_cases"],
+            discharged_ready_days_mean=_share(v["discharged_sum"], v["discharged_cases"]), sip_due=v["sip_due"],
+            sip_met=v["sip_met"], sip_met_share=_share(v["sip_met"], v["sip_due"]), decisions=v["decisions"],
+            home_visits=v["home_visits"], red_days=v["red_days"], green_days=v["green_days"],
+            blockers=v["blockers"],
+        )
+
+    def key_of(k: Any) -> Any:
+        return OVERALL if by is None else k
+
+    for k, median, p90, n, q1, q3, kept, pick in _q(session, _PCT, by, params):
+        a = acc[key_of(k)]
+        a.update(median_s=median, p90_s=p90)
         if pick is None:
             continue
         iqr = q3 - q1
-        acc[k]["suggested_target_s"] = round_up(pick)
-        acc[k]["suggested_basis"] = (
+        a["suggested_target_s"] = round_up(pick)
+        a["suggested_basis"] = (
             ("cases", kept),
             ("excluded", n - kept),
             ("percentile", SUGGEST_PERCENTILE),
@@ -324,21 +365,27 @@ def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> d
             ("low_s", q1 - 1.5 * iqr),
             ("high_s", q3 + 1.5 * iqr),
         )
-    for k, meeting, held in _q(session, _MEETING, by, params):
-        acc[k]["meeting_mean_s"] = meeting
-        acc[k]["huddles_held"] = held or 0
+    gaps_sql = ""
+    role_params = dict(params)
     if roles:
-        values = ", ".join(f"(:role{i})" for i in range(len(roles)))
-        gaps: dict[Any, dict[str, int]] = {}
-        for k, role, n in _q(session, _GAPS, by, {**params, **{f"role{i}": r for i, r in enumerate(roles)}}, values=values):
-            gaps.setdefault(k, {})[role] = n
-        for k, g in gaps.items():
-            acc[k]["attendance_gaps"] = tuple((r, g[r]) for r in roles if r in g)
+        gaps_sql = _GAPS.format(values=", ".join(f"(:role{i})" for i in range(len(roles))))
+        role_params.update({f"role{i}": r for i, r in enumerate(roles)})
+    gaps: dict[Any, dict[str, int]] = {}
+    for k, role, meeting, held, huddles in _q(session, _MEETING, by, role_params, gaps=gaps_sql):
+        if role is not None:
+            gaps.setdefault(key_of(k), {})[role] = meeting
+            continue
+        a = acc[key_of(k)]
+        a.update(meeting_mean_s=meeting, huddles_held=held or 0, huddles=huddles or 0)
+        a["patients_per_huddle"] = _share(a["cases"], a["huddles"])
+    for k, g in gaps.items():
+        acc[k]["attendance_gaps"] = tuple((r, g[r]) for r in roles if r in g)
     owners: dict[Any, dict[str, int]] = {}
     for k, joined, n in _q(session, _OWNERS, by, params):
-        for owner in joined.split(BLOCKER_SEP):
-            owners.setdefault(k, {})
-            owners[k][owner] = owners[k].get(owner, 0) + n
+        for key in {key_of(k), OVERALL}:
+            mine = owners.setdefault(key, {})
+            for owner in joined.split(BLOCKER_SEP):
+                mine[owner] = mine.get(owner, 0) + n
     for k, o in owners.items():
         acc[k]["blockers_by_owner"] = tuple(sorted(o.items(), key=lambda kv: (-kv[1], kv[0])))
     return {k: Figures(**v) for k, v in acc.items()}
@@ -372,11 +419,9 @@ def figures(store: Store, start: date, end: date, by: str | None = None) -> Stat
     with store.read() as s:
         cfg = _settings(s)
         roles = tuple(cfg.needed_roles)
-        overall = _figures(s, None, params, roles).get("*", Figures())
-        groups: tuple[Figures, ...] = ()
-        if by is not None:
-            found = _figures(s, by, params, roles)
-            groups = tuple(found[k] for k in sorted(found, key=lambda k: (k is None, k or "")))
+        found = _figures(s, by, params, roles)
+        overall = found.pop(OVERALL, Figures())
+        groups = tuple(found[k] for k in sorted(found, key=lambda k: (k is None, k or "")))
     return StatsResult(start, end, by, overall, groups, cfg.liability.name, cfg.target_s, roles)
 
 
