@@ -126,6 +126,7 @@ class StatsScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "stats.screen.back"),
         Binding("r", "reload", "stats.screen.refresh"),
+        Binding("e", "export", "stats.screen.export"),
         Binding("enter", "drill", "stats.screen.drill", show=True),
     ]
 
@@ -143,14 +144,22 @@ class StatsScreen(Screen):
             self.label = label
             self.rows = rows
 
+    class Exported(Message):
+        def __init__(self, path: str, rows: int) -> None:
+            super().__init__()
+            self.path = path
+            self.rows = rows
+
     class Failed(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, export_dir: str | None = None) -> None:
         super().__init__()
         self.store = store
+        # Where ``e`` writes the period's anonymous export (default: the working directory).
+        self.export_dir = export_dir
         self.result: Any = None
         self.groups: list = []
         # Binding descriptions are message keys: shown in the person's language.
@@ -274,6 +283,38 @@ class StatsScreen(Screen):
             self.post_message(self.Failed(str(exc)))
             return
         self.post_message(self.MeetingsLoaded(key, label, rows))
+
+    def action_export(self) -> None:
+        if self.result is not None:
+            self.export(self.result.start, self.result.end)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats-export")
+    def export(self, start: date, end: date) -> None:
+        """The period's anonymous case rows as a CSV file for Swedish Excel (semicolons, BOM)."""
+        import contextlib
+        import io
+        from pathlib import Path
+
+        from huddle.cli.output import emit
+        from huddle.services import stats
+
+        try:
+            rows = [r.to_json() for r in stats.export_rows(self.store, start, end)]
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                emit(rows, "csv", columns=stats.EXPORT_COLUMNS, excel=True)
+            path = Path(self.export_dir or Path.cwd()) / f"huddle-export-{start.isoformat()}-{end.isoformat()}.csv"
+            path.write_text(buf.getvalue(), encoding="utf-8")
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self.Failed(str(exc)))
+            return
+        self.post_message(self.Exported(str(path), len(rows)))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        text = t("stats.screen.exported", rows=message.rows, path=message.path)
+        self._status(text)
+        self.notify(text)
 
     # -- showing ---------------------------------------------------------------------------
     def _status(self, text: str, *, error: bool = False) -> None:

@@ -121,6 +121,35 @@ async def test_statistics_screen_groups_trend_and_drill_down(manager_store, demo
         assert not [n for n in names if n in text]
 
 
+async def test_e_exports_the_period_for_excel(demo, tmp_path) -> None:
+    from huddle.services import stats
+    from huddle.store import Actor, Store
+    from screens.stats import StatsScreen
+
+    store = Store.open(str(demo), clock=FakeClock(NOW))
+    manager = store.with_actor(Actor(name="chef", roles=frozenset({"manager"}), single_user=False))
+
+    class ExportApp(App):
+        def on_mount(self) -> None:
+            self.push_screen(StatsScreen(manager, export_dir=str(tmp_path)))
+
+    try:
+        app = ExportApp()
+        async with app.run_test(size=(160, 50)) as pilot:
+            await _settle(pilot)
+            await pilot.press("e")
+            await _settle(pilot)
+            path = tmp_path / "huddle-export-2026-10-29-2026-11-27.csv"
+            assert str(path) in str(app.screen.query_one("#stats-status", Static).render())
+        data = path.read_bytes()
+        assert data.startswith("\ufeff".encode())
+        lines = data.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("huddle_date;position;unit;")
+        assert len(lines) - 1 == len(stats.export_rows(manager, datetime(2026, 10, 29).date(), NOW.date()))
+    finally:
+        store.close()
+
+
 async def test_a_bad_period_is_explained_and_nothing_changes(manager_store) -> None:
     app = StatsApp(manager_store)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -70,6 +70,11 @@ MESSAGES = {
     "stats.screen.by": {"en": "Group by", "sv": "Gruppera efter"},
     "stats.screen.loading": {"en": "Loading figures…", "sv": "Hämtar nyckeltal…"},
     "stats.screen.trend": {"en": "Time per case by {bucket}", "sv": "Tid per ärende per {bucket}"},
+    "stats.screen.export": {"en": "Export", "sv": "Exportera"},
+    "stats.screen.exported": {
+        "en": "Exported {rows} cases (no identities) to {path}",
+        "sv": "Exporterade {rows} ärenden (utan identiteter) till {path}",
+    },
     "stats.screen.target": {"en": "target", "sv": "mål"},
     "stats.screen.seconds": {"en": "seconds", "sv": "sekunder"},
     "stats.screen.meetings": {"en": "Huddles for {key}", "sv": "Möten för {key}"},
