@@ -92,7 +92,7 @@ def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[st
         items = ", ".join(f"{k} {v}" for k, v in owners[:top]) + (" …" if top and len(owners) > top else "")
         lines.append(t("stats.note.blockers", items=items))
     if overall["attendance_gaps"]:
-        items = ", ".join(f"{k} {v}" for k, v in overall["attendance_gaps"].items())
+        items = ", ".join(f"{role_label(k)} {v}" for k, v in overall["attendance_gaps"].items())
         lines.append(t("stats.note.gaps", items=items, held=overall["huddles_held"]))
     basis = overall["suggested_basis"]
     if basis:
@@ -111,6 +111,13 @@ def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[st
     else:
         lines.append(t("stats.note.no_suggestion", n=SUGGEST_MIN_CASES))
     return lines
+
+
+def role_label(role: str) -> str:
+    """An attendance role as people read it (the meeting's catalogue keys ``meeting.role.*``)."""
+    key = f"meeting.role.{role}"
+    text = t(key)
+    return role if text == key else text
 
 
 def _flat(value: Any) -> Any:
