@@ -232,11 +232,10 @@ class HuddleApp(App[None]):
                 detail = t("store.busy")
             self.notify(t("tui.error", detail=detail[:200]), severity="error", timeout=8, markup=False)
 
-    async def on_unmount(self) -> None:
+    async def _shutdown(self) -> None:
+        # Store jobs still queued are dropped, and none reports back into a closing app.
         self._closing = True
-
-    def _on_exit_app(self) -> None:  # pragma: no cover - Textual hook name differs by version
-        self._closing = True
+        await super()._shutdown()
 
     # -- navigation ------------------------------------------------------------------
     def open_live(self, day: date) -> None:
