@@ -78,7 +78,6 @@ class HuddleApp(App[None]):
         self._jobs_lock = threading.Lock()
         self._draining = False
         self._generations: dict[str, int] = {}
-        self._closing = False
         self._open_started = False
 
     # -- bindings (translated at construction time, so they follow --lang) -----------
@@ -188,7 +187,7 @@ class HuddleApp(App[None]):
     def _drain(self) -> None:
         while True:
             with self._jobs_lock:
-                if not self._jobs or self._closing:
+                if not self._jobs or self.closing:
                     self._draining = False
                     return
                 job = self._jobs.popleft()
@@ -212,7 +211,7 @@ class HuddleApp(App[None]):
             self._deliver(job.on_done, result, job)
 
     def _deliver(self, callback: Callable[[Any], Any], value: Any, job: _Job) -> None:
-        if self._closing:
+        if self.closing:
             return
         if job.key is not None and self._generations.get(job.key) != job.generation:
             return
@@ -232,10 +231,11 @@ class HuddleApp(App[None]):
                 detail = t("store.busy")
             self.notify(t("tui.error", detail=detail[:200]), severity="error", timeout=8, markup=False)
 
-    async def _shutdown(self) -> None:
-        # Store jobs still queued are dropped, and none reports back into a closing app.
-        self._closing = True
-        await super()._shutdown()
+    @property
+    def closing(self) -> bool:
+        """Once the app is exiting, queued store jobs are dropped and none reports back."""
+        # (Textual's own flag set by exit(); the name _closing belongs to Textual's message pump.)
+        return bool(getattr(self, "_exit", False))
 
     # -- navigation ------------------------------------------------------------------
     def open_live(self, day: date) -> None:
