@@ -368,3 +368,18 @@ async def test_statistics_key_opens_the_statistics_screen(store, clock):
         await pilot.press("S")
         await pilot.pause()
         assert type(app.screen).__name__ == "StatsScreen"
+
+
+async def test_enter_on_a_row_makes_that_case_current(store, clock):
+    seed(store)
+    app = make_app(store=store, clock=clock, start="live", day=MONDAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        live = app.screen
+        await press(app, pilot, "s")
+        clock.advance(30)
+        await press(app, pilot, "down", "down", "enter")
+        assert live.live.card.case.name == "Cecilia Carlsson"
+    rows = _rows(store, MONDAY)
+    assert rows["Astrid Andersson"].state == "waiting" and rows["Astrid Andersson"].seconds == pytest.approx(30)
+    assert rows["Cecilia Carlsson"].state == "active"
