@@ -38,11 +38,13 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Iterator
 
 from huddle.dto import (
@@ -169,18 +171,108 @@ def _memo(store: Store) -> _Memo:
         return memo
 
 
-def _huddle(s, day: date, *, create: bool = True):  # noqa: ANN001, ANN202
-    from sqlalchemy import select
+@functools.cache
+def _q() -> SimpleNamespace:
+    """The live meeting's hot statements, built once with bound parameters.
 
-    from db.models import Huddle
+    A state change runs about fifteen statements; building each anew (column
+    coercion, cache key) cost more than running it.  Built on first use, not at
+    import (command-line paths import this module without needing them).
+    """
+    from sqlalchemy import bindparam, select
+
+    from db.models import (
+        Attendance, Blocker, Case, CaseInterval, DayMark, Decision, Huddle, Patient, Readiness, Setting,
+    )
+
+    huddle_id, pid, cid = bindparam("huddle_id"), bindparam("pid"), bindparam("cid")
+    newest_readiness = (
+        select(Readiness.id)
+        .where(Readiness.patient_id == pid)
+        .order_by(Readiness.recorded_at.desc(), Readiness.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return SimpleNamespace(
+        settings=select(Setting.key, Setting.value),
+        huddle=select(Huddle).where(Huddle.date == bindparam("day")),
+        states=select(Case.id, Case.position, Case.state, Case.closed_at, Case.patient_id, Case.version)
+        .where(Case.huddle_id == huddle_id)
+        .order_by(Case.position),
+        open_intervals=select(CaseInterval).where(CaseInterval.case_id == cid, CaseInterval.stopped_at.is_(None)),
+        cases=select(
+            Case.id, Case.position, Case.patient_id, Patient.pnr, Patient.name,
+            Case.unit, Patient.unit.label("patient_unit"), Case.municipality,
+            Patient.municipality.label("patient_municipality"), Case.question, Case.state, Case.added_by,
+            Case.added_at, Case.version, Case.defer_reason, Case.carried_from_id,
+        )
+        .join(Patient, Patient.id == Case.patient_id)
+        .where(Case.huddle_id == huddle_id)
+        .order_by(Case.position),
+        intervals=select(
+            CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at
+        )
+        .join(Case, Case.id == CaseInterval.case_id)
+        .where(Case.huddle_id == huddle_id)
+        .order_by(CaseInterval.case_id, CaseInterval.started_at, CaseInterval.id),
+        attendance=select(
+            Attendance.id, Attendance.name, Attendance.organisation, Attendance.role, Attendance.source,
+            Attendance.joined_at, Attendance.left_at,
+        )
+        .where(Attendance.huddle_id == huddle_id)
+        .order_by(Attendance.joined_at, Attendance.id),
+        card_head=select(
+            Patient.admission_date,
+            Patient.care_contact,
+            select(DayMark.colour).where(DayMark.case_id == cid).scalar_subquery().label("mark"),
+            Readiness.id.label("readiness_id"),
+            Readiness.state,
+            Readiness.expected_date,
+            Readiness.ready_at,
+            Readiness.discharged_date,
+            Readiness.recorded_at,
+        )
+        .outerjoin(Readiness, Readiness.id == newest_readiness)
+        .where(Patient.id == pid),
+        decisions=select(
+            Decision.id,
+            Decision.case_id,
+            Huddle.date.label("day"),
+            Decision.text,
+            Decision.responsible_org,
+            Decision.responsible_person,
+            Decision.due_date,
+            Decision.kind,
+            Decision.done,
+            Decision.created_at,
+        )
+        .join(Case, Case.id == Decision.case_id)
+        .join(Huddle, Huddle.id == Case.huddle_id)
+        .where(Decision.patient_id == pid)
+        .order_by(Huddle.date, Decision.created_at, Decision.id),
+        blockers=select(Blocker.id, Blocker.what, Blocker.owner_org, Blocker.opened_at, Blocker.resolved_at)
+        .where(Blocker.patient_id == pid, Blocker.resolved_at.is_(None))
+        .order_by(Blocker.opened_at, Blocker.id),
+    )
+
+
+def _settings(s):  # noqa: ANN001, ANN202
+    """``huddle.settings.load`` through the prebuilt statement (read once per call)."""
+    from huddle import settings as settings_mod
+
+    return settings_mod.Settings.from_rows(dict(s.execute(_q().settings).all()))
+
+
+def _huddle(s, day: date, *, create: bool = True):  # noqa: ANN001, ANN202
     from huddle.services.agenda import get_or_create_huddle
 
     if create:
         return get_or_create_huddle(s, day)
-    return s.scalar(select(Huddle).where(Huddle.date == day))
+    return s.scalar(_q().huddle, {"day": day})
 
 
 def _cases(s, huddle_id: int) -> list:  # noqa: ANN001
+    """Every case of the huddle as ORM objects with patient and intervals (finishing, summaries: rare)."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
@@ -196,42 +288,59 @@ def _cases(s, huddle_id: int) -> list:  # noqa: ANN001
     )
 
 
+def _states(s, huddle_id: int) -> list:  # noqa: ANN001
+    """The huddle's cases as plain rows (id, position, state, closed_at, patient_id, version), by position.
+
+    What the meeting's moves decide on; only the one or two cases a move changes are
+    then loaded as ORM objects (loading the whole agenda with patients and intervals
+    as objects was most of a state change's cost)."""
+    return s.execute(_q().states, {"huddle_id": huddle_id}).all()
+
+
+def _load(s, row):  # noqa: ANN001, ANN202
+    from db.models import Case
+
+    return s.get(Case, row.id)
+
+
 def _current(cases: list):  # noqa: ANN202
     return next((c for c in cases if c.state == "active"), None)
 
 
-def _open_interval(case):  # noqa: ANN001, ANN202
-    return next((iv for iv in case.intervals if iv.stopped_at is None), None)
+def _open_intervals(s, case_id: int) -> list:  # noqa: ANN001
+    return list(s.scalars(_q().open_intervals, {"cid": case_id}))
 
 
-def _start_interval(store: Store, s, case) -> None:  # noqa: ANN001
+def _start_interval(store: Store, s, case_id: int) -> None:  # noqa: ANN001
     from db.models import CaseInterval
 
     now = store.now_db()
-    iv = CaseInterval(case_id=case.id, started_at=now, heartbeat_at=now)
-    s.add(iv)
-    case.intervals.append(iv)
+    s.add(CaseInterval(case_id=case_id, started_at=now, heartbeat_at=now))
 
 
-def _stop_interval(store: Store, case) -> None:  # noqa: ANN001
+def _close(store: Store, intervals) -> None:  # noqa: ANN001
     now = store.now_db()
-    for iv in case.intervals:
+    for iv in intervals:
         if iv.stopped_at is None:
             iv.stopped_at = max(now, iv.started_at)
             iv.heartbeat_at = iv.stopped_at
 
 
-def _activate(store: Store, s, case) -> None:  # noqa: ANN001
+def _stop_interval(store: Store, s, case_id: int) -> None:  # noqa: ANN001
+    _close(store, _open_intervals(s, case_id))
+
+
+def _activate(store: Store, s, case, day: date) -> None:  # noqa: ANN001
     case.state = "active"
-    _start_interval(store, s, case)
+    _start_interval(store, s, case.id)
     # One event for the case becoming current: its card is shown (the access the log is for).
     store.audit(s, "read", "case.card", patient_id=case.patient_id, case_id=case.id)
-    _memo(store).shown[case.huddle.date] = case.id
+    _memo(store).shown[day] = case.id
 
 
 def _leave(store: Store, s, case) -> None:  # noqa: ANN001
     """The current case stops being current without being closed: back to waiting, or done if it was."""
-    _stop_interval(store, case)
+    _stop_interval(store, s, case.id)
     case.state = "done" if case.closed_at is not None else "waiting"
     store.audit(s, "update", "case.leave", patient_id=case.patient_id, case_id=case.id)
 
@@ -261,36 +370,39 @@ def _check_version(case, version: int | None) -> None:  # noqa: ANN001
 
 
 def _intervals(case) -> tuple:  # noqa: ANN001
+    return tuple(_interval(iv.started_at, iv.stopped_at, iv.heartbeat_at) for iv in case.intervals)
+
+
+def _interval(started: datetime, stopped: datetime | None, heartbeat: datetime | None):  # noqa: ANN202
     from huddle.clock import to_utc
     from huddle.timing import Interval
 
-    return tuple(
-        Interval(
-            to_utc(iv.started_at),
-            to_utc(iv.stopped_at) if iv.stopped_at else None,
-            to_utc(iv.heartbeat_at) if iv.heartbeat_at else None,
-        )
-        for iv in case.intervals
-    )
+    return Interval(to_utc(started), to_utc(stopped) if stopped else None, to_utc(heartbeat) if heartbeat else None)
 
 
-def _recover(store: Store, cases: list) -> list:
-    """Close open intervals left by a crash or kill at their last heartbeat; returns the cases touched."""
-    from huddle.timing import Interval, is_stale, recovered_stop
-    from huddle.clock import to_utc
+def _recover(store: Store, s, huddle_id: int) -> list:  # noqa: ANN001
+    """Close open intervals left by a crash or kill at their last heartbeat; returns (case_id, patient_id)
+    once per interval closed, in agenda order."""
+    from sqlalchemy import select
+
+    from db.models import Case, CaseInterval
+    from huddle.timing import is_stale, recovered_stop
 
     now = store.now()
     touched = []
-    for case in cases:
-        for iv in case.intervals:
-            if iv.stopped_at is not None:
-                continue
-            value = Interval(to_utc(iv.started_at), None, to_utc(iv.heartbeat_at) if iv.heartbeat_at else None)
-            if is_stale(value, now, STALE_GRACE_S):
-                stop = recovered_stop(value, now).replace(tzinfo=None)
-                iv.stopped_at = stop
-                iv.heartbeat_at = stop
-                touched.append(case)
+    open_ = s.execute(
+        select(CaseInterval, Case.patient_id)
+        .join(Case, Case.id == CaseInterval.case_id)
+        .where(Case.huddle_id == huddle_id, CaseInterval.stopped_at.is_(None))
+        .order_by(Case.position, CaseInterval.started_at, CaseInterval.id)
+    ).all()
+    for iv, patient_id in open_:
+        value = _interval(iv.started_at, None, iv.heartbeat_at)
+        if is_stale(value, now, STALE_GRACE_S):
+            stop = recovered_stop(value, now).replace(tzinfo=None)
+            iv.stopped_at = stop
+            iv.heartbeat_at = stop
+            touched.append((iv.case_id, patient_id))
     return touched
 
 
@@ -380,12 +492,14 @@ def _attendance_info(a) -> AttendanceInfo:  # noqa: ANN001
     )
 
 
-def _readiness_info(r, store: Store, s) -> ReadinessInfo:  # noqa: ANN001
+def _readiness_info(r, store: Store, s, cfg=None) -> ReadinessInfo:  # noqa: ANN001
+    """``r`` is a Readiness row or any row with its columns; ``cfg`` the settings when the caller has them."""
     from huddle import readiness as rules
     from huddle import settings as settings_mod
     from huddle.clock import local_date, to_utc
 
-    cfg = settings_mod.load(s)
+    if cfg is None:
+        cfg = settings_mod.load(s)
     ready_at = to_utc(r.ready_at) if r.ready_at else None
     info = ReadinessInfo(
         state=r.state,
@@ -419,71 +533,99 @@ def _current_readiness(s, patient_id: int):  # noqa: ANN001, ANN202
     )
 
 
-def _card(s, store: Store, case) -> PatientCard:  # noqa: ANN001
-    from sqlalchemy import select
-
-    from db.models import Blocker, Case, DayMark, Decision, Huddle
-
-    day = case.huddle.date
-    rows = s.execute(
-        select(Decision, Huddle.date)
-        .join(Case, Case.id == Decision.case_id)
-        .join(Huddle, Huddle.id == Case.huddle_id)
-        .where(Decision.patient_id == case.patient_id)
-        .order_by(Huddle.date, Decision.created_at, Decision.id)
-    ).all()
-    open_earlier = tuple(_decision_info(d, d_day) for d, d_day in rows if d.case_id != case.id and not d.done and d_day < day)
-    here = tuple(_decision_info(d, d_day) for d, d_day in rows if d.case_id == case.id)
-    blockers = s.scalars(
-        select(Blocker)
-        .where(Blocker.patient_id == case.patient_id, Blocker.resolved_at.is_(None))
-        .order_by(Blocker.opened_at, Blocker.id)
-    ).all()
-    r = _current_readiness(s, case.patient_id)
-    mark = s.scalar(select(DayMark.colour).where(DayMark.case_id == case.id))
+def _card(s, store: Store, row: CaseRow, cfg) -> PatientCard:  # noqa: ANN001
+    """The current patient's card from plain columns: one row for the patient, newest readiness and
+    day mark, then the patient's decisions and open blockers."""
+    q = _q()
+    params = {"pid": row.patient_id, "cid": row.case_id}
+    head = s.execute(q.card_head, params).one()
+    decisions = s.execute(q.decisions, params).all()
+    day = row.huddle_date
+    open_earlier = tuple(
+        _decision_info(d, d.day) for d in decisions if d.case_id != row.case_id and not d.done and d.day < day
+    )
+    here = tuple(_decision_info(d, d.day) for d in decisions if d.case_id == row.case_id)
+    blockers = s.execute(q.blockers, params).all()
     return PatientCard(
-        case=_row(case, store),
-        admission_date=case.patient.admission_date,
-        care_contact=case.patient.care_contact,
+        case=row,
+        admission_date=head.admission_date,
+        care_contact=head.care_contact,
         open_decisions=open_earlier,
         decisions=here,
-        readiness=_readiness_info(r, store, s) if r is not None else None,
+        readiness=_readiness_info(head, store, s, cfg) if head.readiness_id is not None else None,
         blockers=tuple(_blocker_info(b) for b in blockers),
-        day_mark=mark,
+        day_mark=head.mark,
     )
 
 
-def _live(s, store: Store, huddle, cases: list | None = None) -> LiveState:  # noqa: ANN001
-    from huddle import settings as settings_mod
+def _agenda(s, store: Store, huddle_id: int, day: date) -> tuple[tuple[CaseRow, ...], dict]:  # noqa: ANN001
+    """The huddle's agenda rows and every case's stored (start, stop, heartbeat), read as plain
+    columns (two queries).
 
-    if cases is None:
-        cases = _cases(s, huddle.id)
-    rows = tuple(_row(c, store) for c in cases)
-    current = _current(cases)
+    Case time is summed exactly as ``huddle.timing.case_seconds`` sums it (the same
+    float per interval, in the same order), on the naive UTC values as stored, so the
+    seconds shown do not change; Interval objects are built for the current case only."""
+    from huddle.clock import to_utc
+
+    q = _q()
+    params = {"huddle_id": huddle_id}
+    cases = s.execute(q.cases, params).all()
+    spans: dict[int, list] = {}
+    if cases:
+        for case_id, started, stopped, beat in s.execute(q.intervals, params):
+            spans.setdefault(case_id, []).append((started, stopped, beat))
+    now = store.now_db()
+    rows = tuple(
+        CaseRow(
+            case_id=c.id,
+            huddle_date=day,
+            position=c.position,
+            patient_id=c.patient_id,
+            pnr=c.pnr,
+            name=c.name,
+            unit=c.unit or c.patient_unit,
+            municipality=c.municipality or c.patient_municipality,
+            question=c.question or "",
+            state=c.state,
+            added_by=c.added_by,
+            added_at=to_utc(c.added_at),
+            version=c.version,
+            seconds=sum(
+                max(0.0, ((stop if stop is not None else now) - start).total_seconds())
+                for start, stop, _ in spans.get(c.id, ())
+            ),
+            defer_reason=c.defer_reason,
+            carried=c.carried_from_id is not None,
+        )
+        for c in cases
+    )
+    return rows, spans
+
+
+def _live(s, store: Store, huddle) -> LiveState:  # noqa: ANN001
+    """The live state from plain columns (call after the session's changes are flushed).
+
+    Settings are read once here and shared by the card and the missing roles."""
+    cfg = _settings(s)
+    rows, spans = _agenda(s, store, huddle.id, huddle.date)
+    current = _current(rows)
+    intervals = tuple(_interval(*iv) for iv in spans.get(current.case_id, ())) if current is not None else ()
     attendance = _attendance(s, huddle.id)
-    needed = settings_mod.load(s).needed_roles
     present = {a.role for a in attendance if a.left_at is None and a.role}
     return LiveState(
         huddle=_huddle_info(huddle, rows),
         cases=rows,
-        current_case_id=current.id if current is not None else None,
-        running=current is not None and _open_interval(current) is not None,
-        current_intervals=_intervals(current) if current is not None else (),
-        card=_card(s, store, current) if current is not None else None,
+        current_case_id=current.case_id if current is not None else None,
+        running=any(iv.stop is None for iv in intervals),
+        current_intervals=intervals,
+        card=_card(s, store, current, cfg) if current is not None else None,
         attendance=attendance,
-        missing_roles=tuple(r for r in needed if r not in present),
+        missing_roles=tuple(r for r in cfg.needed_roles if r not in present),
     )
 
 
 def _attendance(s, huddle_id: int) -> tuple[AttendanceInfo, ...]:  # noqa: ANN001
-    from sqlalchemy import select
-
-    from db.models import Attendance
-
-    rows = s.scalars(
-        select(Attendance).where(Attendance.huddle_id == huddle_id).order_by(Attendance.joined_at, Attendance.id)
-    ).all()
-    return tuple(_attendance_info(a) for a in rows)
+    return tuple(_attendance_info(a) for a in s.execute(_q().attendance, {"huddle_id": huddle_id}))
 
 
 # -- the meeting ----------------------------------------------------------------------
@@ -517,15 +659,14 @@ def load_live(store: Store, day: date, *, recover: bool = True, audit: bool = Tr
             return live
     with _write(store) as s:
         huddle = _huddle(s, day)
-        cases = _cases(s, huddle.id)
         if need_recover:
-            touched = _recover(store, cases)
-            for case in touched:
-                store.audit(s, "update", "case.recover", patient_id=case.patient_id, case_id=case.id)
+            touched = _recover(store, s, huddle.id)
+            for case_id, patient_id in touched:
+                store.audit(s, "update", "case.recover", patient_id=patient_id, case_id=case_id)
             if touched:
                 _refresh(s, huddle.id)
         s.flush()
-        live = _live(s, store, huddle, cases)
+        live = _live(s, store, huddle)
         if audit:
             _log_shown(store, s, memo, day, live)
     if need_recover:
@@ -569,13 +710,12 @@ def start_meeting(store: Store, day: date) -> LiveState:
         huddle.started_at = store.now_db()
         if store.actor.staff_id is not None:
             huddle.facilitator_id = store.actor.staff_id
-        cases = _cases(s, huddle.id)
-        first = _next_waiting(cases, None)
+        first = _next_waiting(_states(s, huddle.id), None)
         if first is not None:
-            _activate(store, s, first)
+            _activate(store, s, _load(s, first), day)
         _refresh(s, huddle.id)
         s.flush()
-        return _live(s, store, huddle, cases)
+        return _live(s, store, huddle)
 
 
 def next_case(store: Store, day: date, *, case_id: int | None = None) -> LiveState:
@@ -586,23 +726,24 @@ def next_case(store: Store, day: date, *, case_id: int | None = None) -> LiveSta
     store.require(*MEETING_ROLES)
     with _write(store) as s:
         huddle = _running_huddle(s, day)
-        cases = _cases(s, huddle.id)
+        cases = _states(s, huddle.id)
         current = _current(cases)
         if case_id is not None and (current.id if current is not None else None) != case_id:
             raise ConflictError("meeting.moved_on")
         after = None
         if current is not None:
-            _stop_interval(store, current)
-            current.state = "done"
-            current.closed_at = store.now_db()
+            case = _load(s, current)
+            _stop_interval(store, s, case.id)
+            case.state = "done"
+            case.closed_at = store.now_db()
             after = current.position
-            store.audit(s, "update", "case.done", patient_id=current.patient_id, case_id=current.id)
+            store.audit(s, "update", "case.done", patient_id=case.patient_id, case_id=case.id)
         nxt = _next_waiting(cases, after)
         if nxt is not None:
-            _activate(store, s, nxt)
+            _activate(store, s, _load(s, nxt), day)
         _refresh(s, huddle.id)
         s.flush()
-        return _live(s, store, huddle, cases)
+        return _live(s, store, huddle)
 
 
 def toggle_pause(store: Store, day: date) -> LiveState:
@@ -610,19 +751,19 @@ def toggle_pause(store: Store, day: date) -> LiveState:
     store.require(*MEETING_ROLES)
     with _write(store) as s:
         huddle = _running_huddle(s, day)
-        cases = _cases(s, huddle.id)
-        current = _current(cases)
+        current = _current(_states(s, huddle.id))
         if current is None:
             raise InputError("meeting.no_current")
-        if _open_interval(current) is not None:
-            _stop_interval(store, current)
+        running = _open_intervals(s, current.id)
+        if running:
+            _close(store, running)
             store.audit(s, "update", "case.pause", patient_id=current.patient_id, case_id=current.id)
         else:
-            _start_interval(store, s, current)
+            _start_interval(store, s, current.id)
             store.audit(s, "update", "case.resume", patient_id=current.patient_id, case_id=current.id)
         _refresh(s, huddle.id)
         s.flush()
-        return _live(s, store, huddle, cases)
+        return _live(s, store, huddle)
 
 
 def back(store: Store, day: date) -> LiveState:
@@ -631,18 +772,18 @@ def back(store: Store, day: date) -> LiveState:
     store.require(*MEETING_ROLES)
     with _write(store) as s:
         huddle = _running_huddle(s, day)
-        cases = _cases(s, huddle.id)
+        cases = _states(s, huddle.id)
         current = _current(cases)
         limit = current.position if current is not None else None
         earlier = [c for c in cases if c.state != "deferred" and c is not current and (limit is None or c.position < limit)]
         if not earlier:
             raise InputError("meeting.no_previous")
         if current is not None:
-            _leave(store, s, current)
-        _activate(store, s, earlier[-1])
+            _leave(store, s, _load(s, current))
+        _activate(store, s, _load(s, earlier[-1]), day)
         _refresh(s, huddle.id)
         s.flush()
-        return _live(s, store, huddle, cases)
+        return _live(s, store, huddle)
 
 
 def select_case(store: Store, day: date, case_id: int, *, version: int | None = None) -> LiveState:
@@ -650,7 +791,7 @@ def select_case(store: Store, day: date, case_id: int, *, version: int | None = 
     store.require(*MEETING_ROLES)
     with _write(store) as s:
         huddle = _running_huddle(s, day)
-        cases = _cases(s, huddle.id)
+        cases = _states(s, huddle.id)
         chosen = next((c for c in cases if c.id == case_id), None)
         if chosen is None:
             raise InputError("meeting.not_on_huddle", case_id=case_id, date=day.isoformat())
@@ -660,11 +801,11 @@ def select_case(store: Store, day: date, case_id: int, *, version: int | None = 
         current = _current(cases)
         if chosen is not current:
             if current is not None:
-                _leave(store, s, current)
-            _activate(store, s, chosen)
+                _leave(store, s, _load(s, current))
+            _activate(store, s, _load(s, chosen), day)
             _refresh(s, huddle.id)
             s.flush()
-        return _live(s, store, huddle, cases)
+        return _live(s, store, huddle)
 
 
 def defer_case(
@@ -678,24 +819,25 @@ def defer_case(
     text = _clean(reason, field="reason", limit=500)
     with _write(store) as s:
         huddle = _running_huddle(s, day)
-        cases = _cases(s, huddle.id)
+        cases = _states(s, huddle.id)
         current = _current(cases)
         if current is None:
             raise InputError("meeting.no_current")
         if case_id is not None and current.id != case_id:
             raise ConflictError("meeting.moved_on")
         _check_version(current, version)
-        _stop_interval(store, current)
-        current.state = "deferred"
-        current.defer_reason = text
-        current.closed_at = store.now_db()
-        store.audit(s, "update", "case.defer", patient_id=current.patient_id, case_id=current.id)
+        case = _load(s, current)
+        _stop_interval(store, s, case.id)
+        case.state = "deferred"
+        case.defer_reason = text
+        case.closed_at = store.now_db()
+        store.audit(s, "update", "case.defer", patient_id=case.patient_id, case_id=case.id)
         nxt = _next_waiting(cases, current.position)
         if nxt is not None:
-            _activate(store, s, nxt)
+            _activate(store, s, _load(s, nxt), day)
         _refresh(s, huddle.id)
         s.flush()
-        return _live(s, store, huddle, cases)
+        return _live(s, store, huddle)
 
 
 def finish_meeting(store: Store, day: date) -> FinishResult:
@@ -728,12 +870,12 @@ def finish_meeting(store: Store, day: date) -> FinishResult:
         for case in cases:
             if case.state == "active" and case.closed_at is not None:
                 # Done earlier and taken up again (back/select): it was reached.
-                _stop_interval(store, case)
+                _close(store, case.intervals)
                 case.state = "done"
                 case.closed_at = now
                 store.audit(s, "update", "case.done", patient_id=case.patient_id, case_id=case.id)
             elif case.state in ("waiting", "active"):
-                _stop_interval(store, case)
+                _close(store, case.intervals)
                 case.state = "waiting"
                 case.defer_reason = NOT_REACHED
                 case.closed_at = now
@@ -907,7 +1049,8 @@ def set_readiness(
         raise InputError("meeting.bad_readiness", value=state, allowed=", ".join(READINESS_STATES))
     with _write(store) as s:
         case = _record_case(s, case_id, version)
-        tz = settings_mod.load(s).tz
+        cfg = settings_mod.load(s)
+        tz = cfg.tz
         now = store.now()
         today = local_date(now, tz)
         previous = _current_readiness(s, case.patient_id)
@@ -960,7 +1103,7 @@ def set_readiness(
         s.flush()
         store.audit(s, "update", f"readiness.{state}", patient_id=case.patient_id, case_id=case.id)
         _refresh(s, case.huddle_id)
-        return _readiness_info(r, store, s)
+        return _readiness_info(r, store, s, cfg)
 
 
 def readiness_history(store: Store, patient_id: int) -> list[ReadinessInfo]:
@@ -969,15 +1112,18 @@ def readiness_history(store: Store, patient_id: int) -> list[ReadinessInfo]:
 
     from db.models import Readiness
 
+    from huddle import settings as settings_mod
+
     store.require(*SUMMARY_ROLES)
     with _write(store) as s:
+        cfg = settings_mod.load(s)
         rows = s.scalars(
             select(Readiness)
             .where(Readiness.patient_id == patient_id)
             .order_by(Readiness.recorded_at.desc(), Readiness.id.desc())
         ).all()
         store.audit(s, "read", "readiness.history", patient_id=patient_id)
-        return [_readiness_info(r, store, s) for r in rows]
+        return [_readiness_info(r, store, s, cfg) for r in rows]
 
 
 def add_blocker(store: Store, case_id: int, *, what: str, owner_org: str, version: int | None = None) -> BlockerInfo:
@@ -1124,15 +1270,13 @@ def update_huddle_settings(store: Store, day: date, *, target_s: int | None = No
 # -- summaries ----------------------------------------------------------------------------
 
 
-def _summary_data(s, store: Store, case) -> dict:  # noqa: ANN001
-    from huddle.timing import case_seconds
-
+def _summary_data(s, store: Store, case, cfg) -> dict:  # noqa: ANN001
     from db.models import Case, Huddle
     from sqlalchemy import select
 
-    card = _card(s, store, case)
-    row = card.case
-    seconds = case_seconds(_intervals(case), store.now())
+    row = _row(case, store)
+    card = _card(s, store, row, cfg)
+    seconds = row.seconds
     # The reason belongs to this case when it was deferred or not reached here;
     # otherwise it is why the case was carried over to this huddle.
     left_here = case.state == "deferred" or (case.state in ("waiting", "active") and case.huddle.state == "finished")
@@ -1285,9 +1429,10 @@ def case_summary(store: Store, case_id: int) -> str:
     store.require(*SUMMARY_ROLES)
     with _write(store) as s:
         case = _record_case(s, case_id, None)
-        data = _summary_data(s, store, case)
+        cfg = settings_mod.load(s)
+        data = _summary_data(s, store, case, cfg)
         store.audit(s, "export", "case.summary", patient_id=case.patient_id, case_id=case.id)
-        return _summary_text(data, settings_mod.load(s).tz)
+        return _summary_text(data, cfg.tz)
 
 
 def huddle_summaries(store: Store, day: date) -> list[dict]:
@@ -1299,11 +1444,11 @@ def huddle_summaries(store: Store, day: date) -> list[dict]:
         huddle = _huddle(s, day, create=False)
         if huddle is None:
             return []
-        tz = settings_mod.load(s).tz
+        cfg = settings_mod.load(s)
         out = []
         for case in _cases(s, huddle.id):
-            data = _summary_data(s, store, case)
-            data["text"] = _summary_text(data, tz)
+            data = _summary_data(s, store, case, cfg)
+            data["text"] = _summary_text(data, cfg.tz)
             store.audit(s, "export", "case.summary", patient_id=case.patient_id, case_id=case.id)
             out.append(data)
         return out
