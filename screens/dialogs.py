@@ -133,7 +133,9 @@ class FormDialog(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.dialog_title), classes="dialog-title")
+            title = Text(self.dialog_title)
+            title.append(f"   {t('tui.form.keys_hint')}", style="dim")
+            yield Static(title, classes="dialog-title")
             with VerticalScroll(classes="dialog-body", can_focus=False):
                 yield from self.fields()
             yield Static("", id="dialog-error", classes="field-error")

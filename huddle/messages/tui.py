@@ -84,6 +84,7 @@ MESSAGES = {
     "tui.form.municipality": {"en": "Home municipality", "sv": "Hemkommun"},
     "tui.form.question": {"en": "Question to discuss", "sv": "Fråga att ta upp"},
     "tui.form.save": {"en": "Save", "sv": "Spara"},
+    "tui.form.keys_hint": {"en": "(Ctrl+S save · Esc cancel)", "sv": "(Ctrl+S sparar · Esc avbryter)"},
     "tui.form.cancel": {"en": "Cancel", "sv": "Avbryt"},
     "tui.form.invalid": {
         "en": "Fix the marked fields first; nothing was saved.",
