@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
@@ -91,7 +92,7 @@ async def test_app_opens_on_sign_in_and_shows_markup_literally(store, clock):
     access.add_user(store, username="ada", name="Ada", password="another password", roles=["admin"])
     access.add_user(store, username="nina", name="Nina [i]Nurse[/i]", password=PW, roles=["nurse"])
     app = make_app(store=store, clock=clock)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with asyncio.timeout(120), app.run_test(size=(140, 40)) as pilot:  # a hang fails, it does not stall CI
         await settle(app, pilot)
         assert isinstance(app.screen, SignInScreen)
         await type_text(pilot, "nina")
@@ -127,7 +128,7 @@ async def test_sign_in_escape_quits_and_nothing_is_read(store, clock):
     add(store)
     access.add_user(store, username="ada", name="Ada", password=PW, roles=["admin"])
     app = make_app(store=store, clock=clock)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with asyncio.timeout(120), app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, SignInScreen)
         screen = app.screen
