@@ -26,23 +26,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from huddle.clock import UTC, FakeClock  # noqa: E402
+from huddle.pnr import luhn_digit  # noqa: E402
 from huddle.store import Store  # noqa: E402
 
 DAY = date(2030, 1, 7)
 
 
-def luhn(digits: str) -> int:
-    total = 0
-    for i, ch in enumerate(digits):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n // 10 + n % 10
-    return (10 - total % 10) % 10
-
 
 def fictitious_pnr(k: int, serial: int) -> str:
     born = date(1925, 1, 1) + timedelta(days=k)
     six, nnn = born.strftime("%y%m%d"), f"{serial % 1000:03d}"
-    return f"{born.year // 100}{six}-{nnn}{luhn(six + nnn)}"
+    return f"{born.year // 100}{six}-{nnn}{luhn_digit(six + nnn)}"
 
 
 def pct(values: list[float], p: float) -> float:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
+from huddle.timing import format_seconds
 from huddle.i18n import t
 
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
@@ -43,12 +44,7 @@ def trend_bucket(start: date, end: date) -> str:
 
 
 def _seconds(value: float | None) -> str:
-    if value is None:
-        return "–"
-    total = int(round(value))
-    if total >= 3600:
-        return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
-    return f"{total // 60}:{total % 60:02d}"
+    return "–" if value is None else format_seconds(round(value))
 
 
 def _share(value: float | None) -> str:

@@ -13,24 +13,18 @@ from datetime import date, datetime
 import pytest
 
 from huddle.clock import UTC, FakeClock
+from huddle.pnr import luhn_digit
 from huddle.store import Store
 
 WRITERS = 8
 DAY = date(2026, 12, 1)
 
 
-def luhn(digits: str) -> int:
-    total = 0
-    for i, ch in enumerate(digits):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n // 10 + n % 10
-    return (10 - total % 10) % 10
-
 
 def fictitious_pnr(writer: int, n: int) -> str:
     """A valid, clearly fictitious number per (writer, n): born 1940-01-(writer+1), serial n."""
     six, nnn = f"4001{writer + 1:02d}", f"{n:03d}"
-    return f"19{six}-{nnn}{luhn(six + nnn)}"
+    return f"19{six}-{nnn}{luhn_digit(six + nnn)}"
 
 
 def _writer(path: str, writer: int, count: int, barrier, results, create_at_barrier: bool = False) -> None:  # noqa: ANN001

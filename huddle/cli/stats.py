@@ -41,12 +41,9 @@ def _period(ctx: Context, start_text: str | None, end_text: str | None):  # noqa
 
 
 def fmt_seconds(value: float | None) -> str:
-    if value is None:
-        return "–"
-    total = int(round(value))
-    if total >= 3600:
-        return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
-    return f"{total // 60}:{total % 60:02d}"
+    from huddle.timing import format_seconds
+
+    return "–" if value is None else format_seconds(round(value))
 
 
 def fmt_share(value: float | None) -> str:

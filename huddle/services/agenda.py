@@ -200,27 +200,29 @@ def _day_rows(s: Session, day: date, store: Store) -> list[CaseRow]:
         ):
             spans.setdefault(case_id, []).append(Interval(to_utc(started), to_utc(stopped) if stopped else None))
     now = store.now()
-    return [
-        CaseRow(
-            case_id=c.id,
-            huddle_date=day,
-            position=c.position,
-            patient_id=c.patient_id,
-            pnr=c.pnr,
-            name=c.name,
-            unit=c.unit or c.patient_unit,
-            municipality=c.municipality or c.patient_municipality,
-            question=c.question or "",
-            state=c.state,
-            added_by=c.added_by,
-            added_at=to_utc(c.added_at),
-            version=c.version,
-            seconds=case_seconds(spans.get(c.id, ()), now),
-            defer_reason=c.defer_reason,
-            carried=c.carried_from_id is not None,
-        )
-        for c in cases
-    ]
+    return [case_row(c, day, case_seconds(spans.get(c.id, ()), now)) for c in cases]
+
+
+def case_row(c, day: date, seconds: float) -> CaseRow:  # noqa: ANN001
+    """An agenda line from one row of plain case + patient columns (labels as in ``_day_rows``)."""
+    return CaseRow(
+        case_id=c.id,
+        huddle_date=day,
+        position=c.position,
+        patient_id=c.patient_id,
+        pnr=c.pnr,
+        name=c.name,
+        unit=c.unit or c.patient_unit,
+        municipality=c.municipality or c.patient_municipality,
+        question=c.question or "",
+        state=c.state,
+        added_by=c.added_by,
+        added_at=to_utc(c.added_at),
+        version=c.version,
+        seconds=seconds,
+        defer_reason=c.defer_reason,
+        carried=c.carried_from_id is not None,
+    )
 
 
 def _cases(s: Session, day: date) -> list[Case]:

@@ -575,27 +575,16 @@ def _agenda(s, store: Store, huddle_id: int, day: date) -> tuple[tuple[CaseRow, 
         for case_id, started, stopped, beat in s.execute(q.intervals, params):
             spans.setdefault(case_id, []).append((started, stopped, beat))
     now = store.now_db()
+    from huddle.services.agenda import case_row
+
     rows = tuple(
-        CaseRow(
-            case_id=c.id,
-            huddle_date=day,
-            position=c.position,
-            patient_id=c.patient_id,
-            pnr=c.pnr,
-            name=c.name,
-            unit=c.unit or c.patient_unit,
-            municipality=c.municipality or c.patient_municipality,
-            question=c.question or "",
-            state=c.state,
-            added_by=c.added_by,
-            added_at=to_utc(c.added_at),
-            version=c.version,
-            seconds=sum(
+        case_row(
+            c,
+            day,
+            sum(
                 max(0.0, ((stop if stop is not None else now) - start).total_seconds())
                 for start, stop, _ in spans.get(c.id, ())
             ),
-            defer_reason=c.defer_reason,
-            carried=c.carried_from_id is not None,
         )
         for c in cases
     )
