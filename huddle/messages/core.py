@@ -90,6 +90,10 @@ MESSAGES = {
         "sv": "Rad {line}: CSV-filen går inte att läsa ({reason}). Inget importerades.",
     },
     "csv.unreadable": {"en": "Cannot read {path}: {reason}", "sv": "Kan inte läsa {path}: {reason}"},
+    "import.done_one": {
+        "en": "Imported 1 patient to the agenda for {date}.",
+        "sv": "Importerade 1 patient till agendan för {date}.",
+    },
     "import.done": {
         "en": "Imported {count} patients to the agenda for {date}.",
         "sv": "Importerade {count} patienter till agendan för {date}.",
