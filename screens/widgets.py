@@ -149,10 +149,15 @@ def card_text(card) -> Text:  # noqa: ANN001
         state = f"{state} {r.discharged_date.isoformat()}"
     out.append(t("tui.card.readiness", state=state) + "\n")
     if r and r.ready_days is not None:
+        # Discharged before the first liable day: "liable from" a later day would mislead.
+        not_liable = bool(
+            r.state == "discharged" and r.discharged_date and r.first_liable_day and r.first_liable_day > r.discharged_date
+        )
         out.append(
             "  "
             + t(
-                "tui.card.ready_days",
+                ("tui.card.ready_days_nl" if not_liable else "tui.card.ready_days")
+                + ("_one" if r.ready_days == 1 else ""),
                 days=r.ready_days,
                 first=r.first_liable_day.isoformat() if r.first_liable_day else none,
                 sip=r.sip_deadline.isoformat() if r.sip_deadline else none,

@@ -148,6 +148,18 @@ MESSAGES = {
         "en": "{days} discharge-ready days; liable from {first}; SIP by {sip}",
         "sv": "{days} utskrivningsklara dagar; betalningsansvar från {first}; SIP senast {sip}",
     },
+    "tui.card.ready_days_one": {
+        "en": "1 discharge-ready day; liable from {first}; SIP by {sip}",
+        "sv": "1 utskrivningsklar dag; betalningsansvar från {first}; SIP senast {sip}",
+    },
+    "tui.card.ready_days_nl": {
+        "en": "{days} discharge-ready days; discharged before payment liability; SIP by {sip}",
+        "sv": "{days} utskrivningsklara dagar; utskriven före betalningsansvar; SIP senast {sip}",
+    },
+    "tui.card.ready_days_nl_one": {
+        "en": "1 discharge-ready day; discharged before payment liability; SIP by {sip}",
+        "sv": "1 utskrivningsklar dag; utskriven före betalningsansvar; SIP senast {sip}",
+    },
     "tui.card.blockers": {"en": "Waiting for:", "sv": "Väntar på:"},
     "tui.card.blocker_line": {"en": "{what} ({org})", "sv": "{what} ({org})"},
     "tui.card.day": {"en": "Day: {mark}", "sv": "Dag: {mark}"},
