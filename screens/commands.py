@@ -27,7 +27,18 @@ def translate_bindings(node) -> None:  # noqa: ANN001
         node._bindings.key_to_bindings[key] = [_translated(b) for b in bindings]
 
 
+# Textual's own Screen bindings carry English descriptions; help and palette show them.
+_BUILTIN = {
+    "Focus Next": "tui.key.focus_next",
+    "Focus Previous": "tui.key.focus_previous",
+    "Copy selected text": "tui.key.copy_text",
+    "Quit": "tui.key.quit_builtin",
+}
+
+
 def _translated(b: Binding) -> Binding:
+    if b.description in _BUILTIN:
+        return replace(b, description=t(_BUILTIN[b.description]))
     if not b.description.startswith("tui."):
         return b
     full = t(b.description)

@@ -310,6 +310,20 @@ async def test_help_and_palette_list_the_live_keys(store, clock):
         assert live.live.huddle.state == "running"
 
 
+async def test_swedish_help_has_no_english_key_texts(store, clock):
+    from huddle import i18n
+
+    i18n.set_language("sv")
+    app = make_app(store=store, clock=clock, start="live", day=MONDAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "question_mark")
+        help_text = _text(app.screen.query_one("#help-screen-keys")) + _text(app.screen.query_one("#help-app-keys"))
+        assert "Nästa fält" in help_text and "Starta mötet" in help_text
+        for english in ("Focus Next", "Focus Previous", "Copy selected text", "Quit"):
+            assert english not in help_text
+
+
 async def test_settings_dialog_changes_target_and_theme(store, clock):
     seed(store)
     app = make_app(store=store, clock=clock, start="live", day=MONDAY)

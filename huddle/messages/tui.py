@@ -250,6 +250,10 @@ MESSAGES = {
     "tui.summary.title": {"en": "Case summary", "sv": "Sammanfattning"},
     "tui.summary.close": {"en": "Close (Esc)", "sv": "Stäng (Esc)"},
     # help
+    "tui.key.focus_next": {"en": "Next field", "sv": "Nästa fält"},
+    "tui.key.focus_previous": {"en": "Previous field", "sv": "Föregående fält"},
+    "tui.key.copy_text": {"en": "Copy selected text", "sv": "Kopiera markerad text"},
+    "tui.key.quit_builtin": {"en": "Quit", "sv": "Avsluta"},
     "tui.help.title": {"en": "Keys", "sv": "Tangenter"},
     "tui.help.intro": {
         "en": "Everything can be done from the keyboard. Ctrl+P opens the command palette; Esc closes a dialog.",
