@@ -83,13 +83,15 @@ def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[st
     """The lines under the table: definitions, blockers (the ``top`` owners), attendance gaps, the suggested target."""
     from huddle.services.stats import SUGGEST_MIN_CASES
 
-    lines = [t("stats.note.percentiles", rule=rule)]
+    rule_key = f"stats.rule.{rule}"
+    rule_text = t(rule_key)
+    lines = [t("stats.note.percentiles", rule=rule if rule_text == rule_key else rule_text)]
     if overall["blockers_by_owner"]:
         owners = list(overall["blockers_by_owner"].items())
-        items = ", ".join(f"{k} {v}" for k, v in owners[:top]) + (" …" if top and len(owners) > top else "")
+        items = ", ".join(f"{k}: {v}" for k, v in owners[:top]) + (" …" if top and len(owners) > top else "")
         lines.append(t("stats.note.blockers", items=items))
     if overall["attendance_gaps"]:
-        items = ", ".join(f"{role_label(k)} {v}" for k, v in overall["attendance_gaps"].items())
+        items = ", ".join(f"{role_label(k)}: {v}" for k, v in overall["attendance_gaps"].items())
         lines.append(t("stats.note.gaps", items=items, held=overall["huddles_held"]))
     basis = overall["suggested_basis"]
     if basis:

@@ -46,6 +46,8 @@ MESSAGES = {
         "en": "Times per discussed case; median and p90 are nearest-rank. Liability rule: {rule}.",
         "sv": "Tid per diskuterat ärende; median och p90 enligt närmaste rang. Betalningsregel: {rule}.",
     },
+    "stats.rule.national": {"en": "national (3 grace days)", "sv": "nationell (3 dagars frist)"},
+    "stats.rule.stockholm": {"en": "Stockholm (2 grace days, noon rule)", "sv": "Stockholm (2 dagars frist, regel kl. 12)"},
     "stats.note.blockers": {"en": "Waiting for (cases per owner): {items}", "sv": "Väntar på (ärenden per ägare): {items}"},
     "stats.note.gaps": {
         "en": "Held huddles without a needed role: {items} (of {held})",
