@@ -74,8 +74,8 @@ MESSAGES = {
         "sv": "CSV-filens första rad måste vara rubrikerna {expected}.",
     },
     "csv.columns": {
-        "en": "Line {line}: {found} columns, expected {expected}. Nothing was imported.",
-        "sv": "Rad {line}: {found} kolumner, förväntade {expected}. Inget importerades.",
+        "en": "Line {line}: expected {expected} columns, found {found}. Nothing was imported.",
+        "sv": "Rad {line}: {expected} kolumner förväntades, raden har {found}. Inget importerades.",
     },
     "csv.row": {
         "en": "Line {line}: {reason} Nothing was imported.",
