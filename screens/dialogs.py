@@ -143,6 +143,12 @@ class FormDialog(ModalScreen):
                 yield Button(t("tui.form.save"), variant="primary", id="save")
                 yield Button(t("tui.form.cancel"), id="cancel")
 
+    def on_mount(self) -> None:
+        # Focusing the first input scrolled the body past that input's label ("Identity number" was
+        # not shown on opening): start at the top once laid out.
+        for body in self.query(".dialog-body"):
+            self.call_after_refresh(body.scroll_home, animate=False)
+
     def value(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value
 

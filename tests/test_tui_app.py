@@ -310,6 +310,18 @@ async def test_help_and_palette_list_the_live_keys(store, clock):
         assert live.live.huddle.state == "running"
 
 
+async def test_a_dialog_opens_with_its_first_label_visible_in_a_small_terminal(store, clock):
+    app = make_app(store=store, clock=clock, day=MONDAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "a")
+        await pilot.pause(0.3)
+        body = app.screen.query_one(".dialog-body")
+        first_label = app.screen.query(".field-label").first()
+        assert body.scroll_y == 0
+        assert body.region.contains_region(first_label.region)
+
+
 async def test_swedish_help_has_no_english_key_texts(store, clock):
     from huddle import i18n
 
