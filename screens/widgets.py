@@ -80,6 +80,17 @@ class TimeBoxView(Static):
             line = t("tui.box.planned", box=format_seconds(h.timebox_s))
             self.update(Text.assemble(title, "\n", line))
             return
+        if h.finished_at is not None:
+            # Finished: "Per remaining case: 1:29:50 (0 left)" and a projected end meant nothing.
+            took = (to_utc(h.finished_at) - to_utc(h.started_at)).total_seconds()
+            line = t(
+                "tui.box.finished",
+                end=local_time(to_utc(h.finished_at), tz).strftime("%H:%M"),
+                took=format_seconds(max(took, 0)),
+                box=format_seconds(h.timebox_s),
+            )
+            self.update(Text.assemble(title, "\n", line))
+            return
         waiting = sum(1 for c in live.cases if c.state == "waiting")
         elapsed = elapsed_of(live, now)
         end_now = to_utc(h.finished_at) if h.finished_at else now

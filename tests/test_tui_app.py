@@ -179,6 +179,9 @@ async def test_a_meeting_of_three_cases_by_keyboard(store, clock):
         await press(app, pilot, "f")
         await press(app, pilot, "y")
         assert live.live.huddle.state == "finished"
+        await settle(app, pilot)
+        box = _text(live.query_one("#live-timebox"))
+        assert "Finished at" in box and "Per remaining case" not in box
 
     rows = _rows(store, MONDAY)
     a, b, c = rows["Astrid Andersson"], rows["Bertil [bold]Berg[/bold]"], rows["Cecilia Carlsson"]

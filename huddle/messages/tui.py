@@ -125,6 +125,10 @@ MESSAGES = {
         "en": "Per remaining case: {per} ({count} left)",
         "sv": "Per återstående patient: {per} ({count} kvar)",
     },
+    "tui.box.finished": {
+        "en": "Finished at {end}; the meeting took {took} of the time box {box}",
+        "sv": "Avslutat {end}; mötet tog {took} av tidsramen {box}",
+    },
     "tui.box.projected": {"en": "Projected end: {end}", "sv": "Beräknat slut: {end}"},
     "tui.box.projected_over": {
         "en": "Projected end: {end} ({over} past the time box)",
