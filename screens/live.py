@@ -172,7 +172,10 @@ class LiveScreen(Screen):
         for i, c in enumerate(live.cases):
             seconds = self._case_time(c, now)
             marker = "▶ " if c.case_id == live.current_case_id else ""
-            state = Text(marker + t(f"state.{c.state}"))
+            word = t(f"state.{c.state}")
+            if c.state == "waiting" and live.huddle.state == "finished":
+                word = t("meeting.reason.not_reached")  # "waiting" after the meeting read as still to come
+            state = Text(marker + word)
             if c.state == "active":
                 state.stylize("bold")
             if c.case_id == live.current_case_id:

@@ -182,6 +182,8 @@ async def test_a_meeting_of_three_cases_by_keyboard(store, clock):
         await settle(app, pilot)
         box = _text(live.query_one("#live-timebox"))
         assert "Finished at" in box and "Per remaining case" not in box
+        table = live.query_one("#live-cases", DataTable)
+        assert "not reached" in str(table.get_row_at(2)[2])
 
     rows = _rows(store, MONDAY)
     a, b, c = rows["Astrid Andersson"], rows["Bertil [bold]Berg[/bold]"], rows["Cecilia Carlsson"]
