@@ -273,7 +273,7 @@ def test_a_row_refused_by_the_store_imports_nothing(tmp_path):
         (b"", "empty"),
         (b"id;namn\r\n1;2\r\n", "header"),
         ("pnr,name,unit,municipality,question\r\n19121212-1212,Åsa,U,M,\r\n".encode("latin-1"), "UTF-8"),
-        (b"pnr,name,unit,municipality,question\r\n19121212-1212,A,U\r\n", "Line 2: 3 columns"),
+        (b"pnr,name,unit,municipality,question\r\n19121212-1212,A,U\r\n", "Line 2: expected 5 columns, found 3"),
         (b'pnr,name,unit,municipality,question\r\n19121212-1212,"A,U,M,\r\n', "Line "),
         (b"pnr,name,unit,municipality,question\r\n19121212-1212,A,U,M,\r\n121212+1212,A,U,M,\r\n", "Line 3: the same identity number as line 2"),
     ],
