@@ -397,7 +397,7 @@ class LiveScreen(Screen):
 
             def finished(result) -> None:  # noqa: ANN001
                 self.notify(
-                    t("tui.live.finished_moved", count=len(result.carried), date=result.next_date.isoformat()),
+                    t("tui.live.finished_moved_one" if len(result.carried) == 1 else "tui.live.finished_moved", count=len(result.carried), date=result.next_date.isoformat()),
                     timeout=8,
                 )
                 self.reload()

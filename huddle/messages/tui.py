@@ -65,6 +65,7 @@ MESSAGES = {
         "sv": "Inga patienter på agendan ännu. Tryck a för att lägga till.",
     },
     "tui.agenda.count": {"en": "{count} patients", "sv": "{count} patienter"},
+    "tui.agenda.count_one": {"en": "1 patient", "sv": "1 patient"},
     "tui.agenda.added": {
         "en": "Added {name} as number {position}.",
         "sv": "La till {name} som nummer {position}.",
@@ -185,6 +186,10 @@ MESSAGES = {
     "tui.room.stopped": {"en": "The video room is closed.", "sv": "Videorummet är stängt."},
     "tui.live.started": {"en": "The meeting has started.", "sv": "Mötet har börjat."},
     "tui.live.deferred": {"en": "Deferred {name}: {reason}", "sv": "Sköt upp {name}: {reason}"},
+    "tui.live.finished_moved_one": {
+        "en": "Meeting finished. 1 case moved to {date}.",
+        "sv": "Mötet avslutat. 1 patient flyttad till {date}.",
+    },
     "tui.live.finished_moved": {
         "en": "Meeting finished. {count} cases moved to {date}.",
         "sv": "Mötet avslutat. {count} patienter flyttade till {date}.",
