@@ -59,4 +59,6 @@ def table(rows: Iterable[dict[str, Any]], *, columns: Sequence[str], headings: S
     for r in cells:
         # What people typed is shown literally, never as Rich markup.
         t.add_row(*(escape(v) for v in r))
-    Console(soft_wrap=False).print(t)
+    # Piped into a file or another program, a table is not cut to 80 columns.
+    console = Console(soft_wrap=False) if sys.stdout.isatty() else Console(soft_wrap=False, width=240)
+    console.print(t)

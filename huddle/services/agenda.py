@@ -72,9 +72,12 @@ def find_or_create_patient(store: Store, session: Session, values: dict[str, str
         patient.is_new = True  # type: ignore[attr-defined]
     else:
         # The newest information a nurse gives wins: a patient moves between units.
+        before = (patient.name, patient.unit, patient.municipality)
         patient.name = values["name"] or patient.name
         patient.unit = values["unit"] or patient.unit
         patient.municipality = values["municipality"] or patient.municipality
+        # The caller's one event names the change, so a corrected name is never an unlogged change.
+        patient.is_updated = before != (patient.name, patient.unit, patient.municipality)  # type: ignore[attr-defined]
     return patient
 
 
@@ -128,7 +131,12 @@ def _add(store: Store, s: Session, values: dict[str, str], day: date) -> Case:
     s.flush()
     case.patient = patient
     case.huddle = huddle
-    what = "case.add+patient.create" if getattr(patient, "is_new", False) else "case.add"
+    if getattr(patient, "is_new", False):
+        what = "case.add+patient.create"
+    elif getattr(patient, "is_updated", False):
+        what = "case.add+patient.update"
+    else:
+        what = "case.add"
     store.audit(s, "create", what, patient_id=patient.id, case_id=case.id)
     rollup.refresh(s, huddle.id)
     return case
