@@ -410,28 +410,10 @@ def _recover(store: Store, s, huddle_id: int) -> list:  # noqa: ANN001
 
 
 def _row(case, store: Store) -> CaseRow:  # noqa: ANN001
-    from huddle.clock import to_utc
-    from huddle.timing import case_seconds
+    """An agenda line from an ORM case: the agenda service's own builder, so both read the same."""
+    from huddle.services.agenda import _row as agenda_row
 
-    p = case.patient
-    return CaseRow(
-        case_id=case.id,
-        huddle_date=case.huddle.date,
-        position=case.position,
-        patient_id=case.patient_id,
-        pnr=p.pnr,
-        name=p.name,
-        unit=case.unit or p.unit,
-        municipality=case.municipality or p.municipality,
-        question=case.question or "",
-        state=case.state,
-        added_by=case.added_by,
-        added_at=to_utc(case.added_at),
-        version=case.version,
-        seconds=case_seconds(_intervals(case), store.now()),
-        defer_reason=case.defer_reason,
-        carried=case.carried_from_id is not None,
-    )
+    return agenda_row(case, store)
 
 
 def _huddle_info(huddle, rows: tuple) -> HuddleInfo:  # noqa: ANN001
