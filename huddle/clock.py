@@ -27,6 +27,31 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+_process_clock: Clock | None = None
+
+
+def default_clock() -> Clock:
+    """The clock this process reads when nobody handed one in: the system's.
+
+    Every default in the product (the store, the command line, the room, the app)
+    goes through here, so one call to ``install_process_clock`` moves them all.
+    """
+    return _process_clock if _process_clock is not None else SystemClock()
+
+
+def install_process_clock(clock: Clock | None) -> None:
+    """Make ``clock`` this process's default (None: the system clock again).
+
+    Only the test harness calls this: ``tests/childclock/sitecustomize.py`` runs it at
+    interpreter start in the child processes a test starts, so a child ``huddle room``
+    or ``huddle user`` reads the same (fake) time as the test.  Nothing in the product
+    reads an environment variable or a setting for the time: production always runs on
+    the system clock, and nobody can backdate what the access log records.
+    """
+    global _process_clock
+    _process_clock = clock
+
+
 @dataclass
 class FakeClock:
     """A clock tests move by hand.  Thread-safe, because workers read it."""

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from huddle.clock import DEFAULT_TZ, Clock, SystemClock, local_date
+from huddle.clock import DEFAULT_TZ, Clock, default_clock, local_date
 from huddle.days import is_meeting_day, next_meeting_day
 from huddle.errors import InputError
 from huddle.pnr import luhn_digit
@@ -145,7 +145,7 @@ def seed_demo(target: str, *, seed: int = 2026, weeks: int = 8, clock: Clock | N
     from huddle.store import Store
 
     _prepare(target)
-    clock = clock or SystemClock()
+    clock = clock or default_clock()
     store = Store.open(target, create=True, clock=clock)
     try:
         with store.write() as s:

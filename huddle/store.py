@@ -15,7 +15,7 @@ from typing import Iterator
 
 from sqlalchemy.orm import Session
 
-from huddle.clock import Clock, SystemClock
+from huddle.clock import Clock, default_clock
 from huddle.errors import AccessDenied, StoreError
 
 ALL_ROLES = frozenset({"nurse", "facilitator", "manager", "admin"})
@@ -44,7 +44,7 @@ class Store:
     def __init__(self, opened, clock: Clock | None = None, actor: Actor | None = None) -> None:  # noqa: ANN001
         self.opened = opened
         self.engine = opened.engine
-        self.clock: Clock = clock or SystemClock()
+        self.clock: Clock = clock or default_clock()
         self.actor: Actor = actor or Actor.local()
 
     # -- opening -----------------------------------------------------------------

@@ -62,11 +62,11 @@ class HuddleApp(App[None]):
         translate_bindings(self)
         if store is None and store_target is None:
             raise ValueError("make_app needs a store or a store target")
-        from huddle.clock import SystemClock
+        from huddle.clock import default_clock
 
         self.store = store
         self.store_target = store_target
-        self.clock = clock or (store.clock if store is not None else SystemClock())
+        self.clock = clock or (store.clock if store is not None else default_clock())
         self.settings = settings
         self.start_day = day
         self.start_screen = start

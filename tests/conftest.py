@@ -47,11 +47,40 @@ def store(db_path, clock):
 
 
 HUDDLE_BIN = str(Path(sys.executable).with_name("huddle"))
+CHILD_CLOCK_DIR = str(Path(__file__).with_name("childclock"))
 
 
-def run_huddle(*args: str, db: Path | None = None, env: dict | None = None, input: bytes | None = None):
-    """Run the installed ``huddle`` entry point as a user would, in a subprocess."""
+def child_env(clock, base: dict | None = None) -> dict:  # noqa: ANN001
+    """Environment for a child process that reads ``clock``'s current time, then runs on.
+
+    ``tests/childclock/sitecustomize.py`` installs it in the child (and in the children it
+    starts), so a fake clock in the test and the child's clock agree on any real date.
+    """
+    base = dict(os.environ if base is None else base)
+    path = base.get("PYTHONPATH")
+    return {
+        **base,
+        "PYTHONPATH": CHILD_CLOCK_DIR + (os.pathsep + path if path else ""),
+        "HUDDLE_TEST_CLOCK": clock.now().isoformat(),
+    }
+
+
+@pytest.fixture
+def children_on_clock(monkeypatch, clock):  # noqa: ANN001, ANN201
+    """Every child process this test starts (also the ones the app starts) begins at ``clock``'s time."""
+    for key, value in child_env(clock, {}).items():
+        monkeypatch.setenv(key, value)
+    return clock
+
+
+def run_huddle(*args: str, db: Path | None = None, env: dict | None = None, input: bytes | None = None,
+               clock=None):  # noqa: ANN001
+    """Run the installed ``huddle`` entry point as a user would, in a subprocess.
+
+    With ``clock``, the child starts at that clock's time (see ``child_env``)."""
     full_env = {**os.environ, "HUDDLE_LANG": "en", **(env or {})}
+    if clock is not None:
+        full_env = child_env(clock, full_env)
     cmd = [HUDDLE_BIN]
     if db is not None:
         cmd += ["--db", str(db)]

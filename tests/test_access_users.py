@@ -158,19 +158,20 @@ def test_sign_ins_and_refusals_are_in_the_access_log(store):
     assert whats == ["sign_in", "sign_in.refused ada"]
 
 
-def test_the_app_hands_its_sign_in_to_a_child_process_without_the_password(store, db_path):
+def test_the_app_hands_its_sign_in_to_a_child_process_without_the_password(store, db_path, clock):
     """The video room runs as a child `huddle room`: it acts as the signed-in person through a single-use token."""
     admin(store)
     ada = store.with_actor(access.authenticate(store, "ada", PW))
     assert access.delegation_env(store) == {}  # single-user: nothing to hand over
     env = access.delegation_env(ada)
     assert set(env) == {"HUDDLE_DELEGATION"} and PW not in env["HUDDLE_DELEGATION"]
-    r = run_huddle("user", "list", "--format", "json", db=db_path, env=env)
+    # The child reads the test's clock: the token was issued "now" for both.
+    r = run_huddle("user", "list", "--format", "json", db=db_path, env=env, clock=clock)
     assert r.returncode == 0, r.stderr
     assert b'"username": "ada"' in r.stdout
-    r = run_huddle("user", "list", db=db_path, env=env)  # used up
+    r = run_huddle("user", "list", db=db_path, env=env, clock=clock)  # used up
     assert r.returncode == 3 and b"Unknown user or wrong password" in r.stderr
-    r = run_huddle("user", "list", db=db_path, env={"HUDDLE_DELEGATION": "made-up"})
+    r = run_huddle("user", "list", db=db_path, env={"HUDDLE_DELEGATION": "made-up"}, clock=clock)
     assert r.returncode == 3
     import sqlite3
 
@@ -179,6 +180,11 @@ def test_the_app_hands_its_sign_in_to_a_child_process_without_the_password(store
     assert con.execute("SELECT what FROM audit_event WHERE what LIKE 'sign_in.deleg%' ORDER BY id").fetchall() == [
         ("sign_in.delegate",), ("sign_in.delegated",)]
     con.close()
+    # A token is good for 12 hours of the child's time, which is the test's time.
+    late = access.delegation_env(ada)
+    clock.advance(hours=access.DELEGATION_TTL_H, seconds=1)
+    r = run_huddle("user", "list", db=db_path, env=late, clock=clock)
+    assert r.returncode == 3 and b"Unknown user or wrong password" in r.stderr
 
 
 def test_repeated_wrong_passwords_lock_the_user_name_for_a_while(store, clock):

@@ -8,13 +8,13 @@ import subprocess
 
 import pytest
 
-from huddle.clock import SystemClock, local_date
+from huddle.clock import local_date
 from huddle.errors import StoreError
 from huddle.room.codes import end_of_day
 from huddle.room.control import RoomController
 from huddle.room.peer import PythonParticipant
 from huddle.services import meeting
-from tests.conftest import HUDDLE_BIN, run_huddle
+from tests.conftest import HUDDLE_BIN, child_env, run_huddle
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +24,14 @@ def _loopback_ice(monkeypatch):
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1"])
 
 
-def today():
-    # The room runs in its own process on the system clock: its meeting day is today.
-    return local_date(SystemClock().now())
+def today(clock):  # noqa: ANN001
+    # The room runs in its own process, started on the test's clock (child_env): its meeting day is the clock's.
+    return local_date(clock.now())
 
 
-async def test_the_app_starts_the_room_pushes_banners_and_sees_who_is_there(db_path, store):
-    day = today()
-    room = RoomController(str(db_path), day, port=0)
+async def test_the_app_starts_the_room_pushes_banners_and_sees_who_is_there(db_path, store, clock):
+    day = today(clock)
+    room = RoomController(str(db_path), day, port=0, env=child_env(clock))
     info = await room.start()
     try:
         assert info.link.startswith("http://127.0.0.1:") and len(info.code) == 7 and info.code[3] == "-"
@@ -59,15 +59,15 @@ async def test_the_app_starts_the_room_pushes_banners_and_sees_who_is_there(db_p
     assert all(a.left_at is not None for a in rows), "closing the room closes everyone's attendance"
 
 
-async def test_a_room_that_cannot_start_says_why(tmp_path):
-    room = RoomController(str(tmp_path / "s.db"), today(), port=0, max_participants=1)
+async def test_a_room_that_cannot_start_says_why(tmp_path, clock):
+    room = RoomController(str(tmp_path / "s.db"), today(clock), port=0, max_participants=1, env=child_env(clock))
     with pytest.raises(StoreError) as err:
         await room.start()
     assert "did not start" in str(err.value) and "--max-participants" in str(err.value)
 
 
-def test_huddle_room_prints_the_link_and_the_code_and_stops_on_ctrl_c(db_path):
-    env = {**os.environ, "HUDDLE_LANG": "en"}
+def test_huddle_room_prints_the_link_and_the_code_and_stops_on_ctrl_c(db_path, clock):
+    env = child_env(clock, {**os.environ, "HUDDLE_LANG": "en"})
     proc = subprocess.Popen([HUDDLE_BIN, "--db", str(db_path), "room", "--port", "0"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env, text=True)
     try:
@@ -76,7 +76,7 @@ def test_huddle_room_prints_the_link_and_the_code_and_stops_on_ctrl_c(db_path):
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     text = "".join(lines)
-    assert f"Video room for the huddle of {today().isoformat()}" in text
+    assert f"Video room for the huddle of {today(clock).isoformat()}" in text
     assert "Join link:  http://127.0.0.1:" in text
     assert "Join code:" in text and "until the meeting is finished" in text
     assert "token" not in text.lower()
@@ -130,9 +130,9 @@ def self_signed(tmp_path):
     return cert_path, key_path
 
 
-async def test_the_room_serves_https_with_cert_and_key(db_path, tmp_path):
+async def test_the_room_serves_https_with_cert_and_key(db_path, tmp_path, clock):
     cert, key = self_signed(tmp_path)
-    room = RoomController(str(db_path), today(), port=0, cert=str(cert), key=str(key))
+    room = RoomController(str(db_path), today(clock), port=0, cert=str(cert), key=str(key), env=child_env(clock))
     info = await room.start()
     try:
         assert info.link.startswith("https://127.0.0.1:")
@@ -146,14 +146,15 @@ async def test_the_room_serves_https_with_cert_and_key(db_path, tmp_path):
         await room.stop()
 
 
-async def test_the_room_closes_itself_when_the_app_is_killed(db_path, store):
+async def test_the_room_closes_itself_when_the_app_is_killed(db_path, store, clock):
     """The app's end (even kill -9) closes the room's stdin pipe: the room closes and records the leave."""
     import asyncio
     import json
 
     proc = await asyncio.create_subprocess_exec(
         HUDDLE_BIN, "--db", str(db_path), "room", "--machine", "--port", "0",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=child_env(clock))
     info = json.loads(await asyncio.wait_for(proc.stdout.readline(), 30))
     anna = PythonParticipant(info["link"], name="Anna")
     try:
@@ -162,7 +163,7 @@ async def test_the_room_closes_itself_when_the_app_is_killed(db_path, store):
         assert await asyncio.wait_for(proc.wait(), 20) == 0
     finally:
         await anna.close()
-    rows = [a for a in meeting.load_live(store, today()).attendance if a.source == "room"]
+    rows = [a for a in meeting.load_live(store, today(clock)).attendance if a.source == "room"]
     assert [(a.name, a.left_at is not None) for a in rows] == [("Anna", True)]
 
 
@@ -179,13 +180,13 @@ def test_a_busy_port_is_a_one_line_error(db_path):
     assert len(err.strip().splitlines()) == 1
 
 
-async def test_on_a_store_with_users_the_room_acts_as_the_signed_in_facilitator(db_path, store):
+async def test_on_a_store_with_users_the_room_acts_as_the_signed_in_facilitator(db_path, store, clock):
     from huddle.services import access
 
     access.add_user(store, username="fia", name="Fia Facilitator", password="correct horse 1",
                     roles=["admin", "facilitator"], organisation="Region Kalmar län")
     signed_in = store.with_actor(access.authenticate(store, "fia", "correct horse 1"))
-    room = RoomController(str(db_path), today(), port=0, store=signed_in)
+    room = RoomController(str(db_path), today(clock), port=0, store=signed_in, env=child_env(clock))
     info = await room.start()  # no password anywhere: a single-use delegation token
     try:
         anna = PythonParticipant(info.link, name="Anna")
@@ -195,9 +196,9 @@ async def test_on_a_store_with_users_the_room_acts_as_the_signed_in_facilitator(
             await anna.close()
     finally:
         await room.stop()
-    rows = [a for a in meeting.load_live(signed_in, today()).attendance if a.source == "room"]
+    rows = [a for a in meeting.load_live(signed_in, today(clock)).attendance if a.source == "room"]
     assert [(a.name, a.left_at is not None) for a in rows] == [("Anna", True)]
     # Without the delegation the room refuses to start on a store with users.
-    bare = RoomController(str(db_path), today(), port=0)
+    bare = RoomController(str(db_path), today(clock), port=0, env=child_env(clock))
     with pytest.raises(StoreError):
         await bare.start()

@@ -10,7 +10,7 @@ from tests.tui_helpers import MONDAY, press, seed, settle
 pytestmark = pytest.mark.slow
 
 
-async def test_v_opens_the_room_with_link_and_code_and_closes_it(store, clock):
+async def test_v_opens_the_room_with_link_and_code_and_closes_it(store, clock, children_on_clock):
     seed(store)
     app = make_app(store=store, clock=clock, start="live", day=MONDAY, room_port=0)
     async with app.run_test(size=(120, 40)) as pilot:

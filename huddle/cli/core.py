@@ -55,12 +55,14 @@ def patient_add_cmd(ctx: Context, pnr: str, name: str, unit: str, municipality: 
 
     day = parse_date(date_)
     # Validate before the store is even opened: bad input writes nothing, not even a new file.
-    from huddle.clock import SystemClock, local_date
+    from huddle.clock import default_clock, local_date
     from huddle.fields import validate_patient
 
+    # Checked against today in the default zone: a birth date is a calendar date, and the
+    # store (with its zone setting) is not opened until the input is known to be good.
     validate_patient(
         {"pnr": pnr, "name": name, "unit": unit, "municipality": municipality, "question": question},
-        local_date(SystemClock().now()),
+        local_date(default_clock().now()),
     )
     store = ctx.store(create=True)
     row = agenda.add_patient(
@@ -104,7 +106,7 @@ def agenda_cmd(ctx: Context, date_: str | None, fmt: str) -> None:
 @pass_ctx
 def import_cmd(ctx: Context, file: Path, date_: str | None) -> None:
     """Import an agenda from CSV (header pnr,name,unit,municipality,question; comma or semicolon)."""
-    from huddle.clock import SystemClock, local_date
+    from huddle.clock import default_clock, local_date
     from huddle.csvimport import decode, parse_agenda_csv
     from huddle.errors import InputError
     from huddle.services import agenda
@@ -115,7 +117,7 @@ def import_cmd(ctx: Context, file: Path, date_: str | None) -> None:
     except OSError as exc:
         raise InputError("csv.unreadable", path=str(file), reason=exc.strerror or str(exc)) from exc
     # The whole file is checked before the store is opened: a bad file writes nothing.
-    rows = parse_agenda_csv(decode(data), local_date(SystemClock().now()))
+    rows = parse_agenda_csv(decode(data), local_date(default_clock().now()))
     store = ctx.store(create=True)
     day = day or agenda.default_date(store)
     added = agenda.import_rows(store, rows, day)

@@ -22,7 +22,6 @@ import json
 import logging
 import secrets
 import sys
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +31,7 @@ from aiohttp import WSMsgType, web
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.rtcconfiguration import RTCBundlePolicy
 
-from huddle.clock import Clock, SystemClock
+from huddle.clock import Clock, default_clock
 from huddle.room.codes import Throttle, display, matches
 from huddle.room.media import Source, SlotTrack, choose_speakers
 
@@ -146,7 +145,7 @@ class Room:
                  throttle: Throttle | None = None) -> None:
         self.config = config
         self.attendance = attendance
-        self.clock = clock or SystemClock()
+        self.clock = clock or default_clock()
         self.throttle = throttle or Throttle()
         self.participants: dict[str, Participant] = {}
         self.banner: dict | None = None
@@ -491,7 +490,7 @@ class Room:
         return banner
 
     def publish(self, banner: dict) -> int:
-        banner = {**banner, "type": "banner", "sent_ms": time.time() * 1000}
+        banner = {**banner, "type": "banner", "sent_ms": self.clock.now().timestamp() * 1000}
         self.banner = banner
         self._banner_at = self.clock.now()
         if banner.get("meeting") == "finished":
