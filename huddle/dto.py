@@ -125,6 +125,10 @@ class LiveState:
     card: PatientCard | None
     attendance: tuple[AttendanceInfo, ...]
     missing_roles: tuple[str, ...]
+    # When the store was read: the heartbeats in ``current_intervals`` are judged as of then
+    # (``huddle.timing.case_seconds(..., seen_at=as_of)``), so a screen between reloads counts on.
+    as_of: datetime | None = None
+    kept: bool = False  # this app keeps the running case's time (it counts on to now, whatever the heartbeat)
 
 
 @dataclass(frozen=True)

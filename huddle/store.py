@@ -93,6 +93,7 @@ class Store:
     def write(self) -> Iterator[Session]:
         """One short write transaction (BEGIN IMMEDIATE); commits on success, rolls back on error."""
         with self.opened.Session.begin() as session:
+            session.info["clock"] = self.clock  # the rollup counts open intervals as of this Store's now
             yield session
 
     @contextmanager

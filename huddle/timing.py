@@ -6,6 +6,7 @@ interval timestamps and the clock's ``now``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -22,14 +23,18 @@ class Interval:
     heartbeat: datetime | None = None  # last moment the running app saw it open
 
 
-def interval_seconds(iv: Interval, now: datetime) -> float:
-    end = iv.stop if iv.stop is not None else now
-    return max(0.0, (end - iv.start).total_seconds())
+# An open interval whose heartbeat is older than this was left by an app that is gone
+# (killed, crashed, lost power).  The app beats every second; two seconds keep a
+# killed case's time right to within two seconds.
+STALE_GRACE_S = 2.0
 
 
-def case_seconds(intervals: Iterable[Interval], now: datetime) -> float:
-    """Total discussed time: closed intervals plus a running one up to ``now``."""
-    return sum(interval_seconds(iv, now) for iv in intervals)
+def is_stale(iv: Interval, now: datetime, grace_s: float = STALE_GRACE_S) -> bool:
+    """An open interval whose app stopped beating: it was left by a crash or kill."""
+    if iv.stop is not None:
+        return False
+    seen = iv.heartbeat or iv.start
+    return (now - seen).total_seconds() > grace_s
 
 
 def recovered_stop(iv: Interval, now: datetime) -> datetime:
@@ -44,12 +49,41 @@ def recovered_stop(iv: Interval, now: datetime) -> datetime:
     return min(max(end, iv.start), now)
 
 
-def is_stale(iv: Interval, now: datetime, grace_s: float = 5.0) -> bool:
-    """An open interval whose app stopped beating: it was left by a crash or kill."""
+def interval_end(iv: Interval, now: datetime, seen_at: datetime | None = None, *, kept: bool = False) -> datetime:
+    """Where an interval's time ends as of ``now``: THE rule for a case's time.
+
+    Closed: at its stop.  Open and kept by a living app: at ``now``, the case runs on.
+    The app is alive when its heartbeat was fresh at ``seen_at`` (when the heartbeats
+    were read; default ``now``), or when the caller is that app itself (``kept``: it
+    opened the interval or beats it).  Open and left by an app that is gone (stale
+    heartbeat): at its last heartbeat, exactly where the restarted app will close it,
+    so every reader gives the same time before and after a restart.
+    """
     if iv.stop is not None:
-        return False
-    seen = iv.heartbeat or iv.start
-    return (now - seen).total_seconds() > grace_s
+        return iv.stop
+    if not kept and is_stale(iv, seen_at if seen_at is not None else now):
+        return recovered_stop(iv, now)
+    return now
+
+
+def interval_seconds(iv: Interval, now: datetime, seen_at: datetime | None = None, *, kept: bool = False) -> float:
+    return max(0.0, (interval_end(iv, now, seen_at, kept=kept) - iv.start).total_seconds())
+
+
+def case_seconds(
+    intervals: Iterable[Interval], now: datetime, seen_at: datetime | None = None, *, kept: bool = False
+) -> float:
+    """A case's time as of ``now``: its intervals summed, each ending where ``interval_end`` says.
+
+    The live screen, the agenda, ``summary``, the rollup (and so ``stats`` and
+    ``export``) and the room banner all count a case's time with this function.
+    """
+    return sum(interval_seconds(iv, now, seen_at, kept=kept) for iv in intervals)
+
+
+def whole_seconds(seconds: float) -> int:
+    """A case's time as shown and stored: whole seconds, rounded half up (17.5 s is 18 s)."""
+    return int(math.floor(seconds + 0.5))
 
 
 class TimerState(str, Enum):

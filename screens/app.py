@@ -183,7 +183,9 @@ class HuddleApp(App[None]):
         if start:
             self._drain()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="store")
+    # Not exclusive: ``_draining`` already lets only one drain take jobs, and an exclusive
+    # worker cancelled a drain that was just returning (WorkerCancelled for whoever waited on it).
+    @work(thread=True, exit_on_error=False, group="store")
     def _drain(self) -> None:
         while True:
             with self._jobs_lock:

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from huddle.i18n import t
-from huddle.timing import case_seconds, format_seconds
+from huddle.timing import case_seconds, format_seconds, whole_seconds
 from screens.commands import translate_bindings
 from screens.widgets import (
     AttendanceView,
@@ -180,11 +180,11 @@ class LiveScreen(Screen):
                 state.stylize("bold")
             if c.case_id == live.current_case_id:
                 current_row = i
-            self._row_times[c.case_id] = format_seconds(seconds)
+            self._row_times[c.case_id] = format_seconds(whole_seconds(seconds))
             cells.append(
                 (
                     str(c.case_id),
-                    [Text(str(c.position)), Text(c.name or ""), state, Text(format_seconds(seconds))],
+                    [Text(str(c.position)), Text(c.name or ""), state, Text(self._row_times[c.case_id])],
                 )
             )
         fill_table(table, self.columns(), cells, TIME_WIDTH, {"name": 28})
@@ -198,7 +198,7 @@ class LiveScreen(Screen):
 
     def _case_time(self, c, now) -> float:  # noqa: ANN001
         if self.live is not None and c.case_id == self.live.current_case_id:
-            return case_seconds(self.live.current_intervals, now)
+            return case_seconds(self.live.current_intervals, now, seen_at=self.live.as_of, kept=self.live.kept)
         return c.seconds
 
     def tick(self) -> None:
@@ -216,7 +216,7 @@ class LiveScreen(Screen):
         timer.shown = (now, elapsed) if elapsed is not None else None
         self.query_one(TimeBoxView).show(live, now, tz)
         if elapsed is not None and live.current_case_id is not None:
-            shown = format_seconds(elapsed)
+            shown = format_seconds(whole_seconds(elapsed))
             if self._row_times.get(live.current_case_id) != shown:
                 self._row_times[live.current_case_id] = shown
                 try:

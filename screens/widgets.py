@@ -15,7 +15,7 @@ from textual.widgets import Digits, Static
 
 from huddle.clock import local_time, to_utc
 from huddle.i18n import t
-from huddle.timing import TimerState, case_seconds, format_seconds, time_box, timer_state
+from huddle.timing import TimerState, case_seconds, format_seconds, time_box, timer_state, whole_seconds
 
 
 def weekday_date(day) -> dict:  # noqa: ANN001
@@ -26,7 +26,7 @@ def elapsed_of(live, now: datetime) -> float | None:  # noqa: ANN001
     """The current case's time from its stored intervals and ``now``; None without a current case."""
     if live is None or live.current_case_id is None:
         return None
-    return case_seconds(live.current_intervals, now)
+    return case_seconds(live.current_intervals, now, seen_at=live.as_of, kept=live.kept)
 
 
 class CaseTimer(Vertical):
@@ -51,14 +51,16 @@ class CaseTimer(Vertical):
             digits.update("-:--")
             words.update(t("tui.live.no_case"))
             return None
-        state = timer_state(elapsed, target_s)
+        # Whole seconds as every reader counts them: what is shown plus what is left is the target.
+        shown = whole_seconds(elapsed)
+        state = timer_state(shown, target_s)
         self.add_class(f"-{state.value}")
-        digits.update(format_seconds(elapsed))
+        digits.update(format_seconds(shown))
         target = format_seconds(target_s)
         if state is TimerState.OVER:
-            text = t("tui.timer.over", over=format_seconds(elapsed - target_s), target=target)
+            text = t("tui.timer.over", over=format_seconds(shown - target_s), target=target)
         elif state is TimerState.WARNING:
-            text = t("tui.timer.warning", left=format_seconds(max(target_s - elapsed, 0)), target=target)
+            text = t("tui.timer.warning", left=format_seconds(max(target_s - shown, 0)), target=target)
         else:
             text = t("tui.timer.within", target=target)
         if not running:

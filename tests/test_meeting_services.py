@@ -188,8 +188,16 @@ def test_running_case_is_not_recovered_while_it_beats(store, clock):
     assert meeting.heartbeat(store, MONDAY)
     # A periodic refresh writes nothing and does not recover.
     clock.advance(30)
+    assert meeting.heartbeat(store, MONDAY)  # the app beats every second
     live = meeting.load_live(store, MONDAY, recover=False, audit=False)
     assert live.running and live.cases[0].seconds == 35
+    # With no beat for longer than the grace, every other reader counts to the last beat (the app
+    # looks gone); the app that keeps the case counts on.
+    clock.advance(10)
+    other = reopen(store)
+    assert meeting.load_live(other, MONDAY, recover=False, audit=False).cases[0].seconds == 35
+    assert meeting.load_live(store, MONDAY, recover=False, audit=False).cases[0].seconds == 45
+    other.close()
 
 
 def test_reads_are_logged_when_the_current_case_changes_not_on_refresh(store, clock):

@@ -15,11 +15,14 @@ from huddle.timing import (
     TimerState,
     case_seconds,
     format_seconds,
+    STALE_GRACE_S,
+    interval_end,
     interval_seconds,
     is_stale,
     recovered_stop,
     time_box,
     timer_state,
+    whole_seconds,
 )
 
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -58,7 +61,7 @@ def test_case_time_is_the_sum_of_its_intervals_across_pauses_and_switching_back(
 @given(start=st.integers(0, 10_000), elapsed=st.integers(0, 10_000), before=st.lists(st.integers(0, 600), max_size=5))
 def test_a_running_interval_counts_up_to_now(start, elapsed, before):
     closed = [Interval(at(-10_000 + 700 * i), at(-10_000 + 700 * i + s)) for i, s in enumerate(before)]
-    running = Interval(at(start))
+    running = Interval(at(start), heartbeat=at(start + elapsed))  # the app beats while it runs
     assert case_seconds([*closed, running], at(start + elapsed)) == sum(before) + elapsed
 
 
@@ -80,7 +83,8 @@ class TestCrashRecovery:
 
     def test_a_live_interval_is_not_stale(self):
         iv = Interval(at(0), None, heartbeat=at(100))
-        assert not is_stale(iv, at(103))
+        assert not is_stale(iv, at(100 + STALE_GRACE_S))
+        assert is_stale(iv, at(100.001 + STALE_GRACE_S))
         assert not is_stale(Interval(at(0), at(10)), at(10_000))
 
     @settings(deadline=None)
@@ -96,6 +100,40 @@ class TestCrashRecovery:
     def test_a_closed_interval_keeps_its_stop(self):
         iv = Interval(at(0), at(42), heartbeat=at(40))
         assert recovered_stop(iv, at(100)) == at(42)
+
+
+class TestOneRuleForACasesTime:
+    """Every reader (screen, summary, rollup, stats, export, banner) counts with ``case_seconds``."""
+
+    def test_an_open_interval_kept_alive_runs_to_now(self):
+        iv = Interval(at(0), None, heartbeat=at(59.5))
+        assert interval_end(iv, at(60)) == at(60)
+        assert case_seconds([iv], at(60)) == 60
+
+    def test_an_open_interval_whose_app_is_gone_ends_at_its_last_heartbeat(self):
+        iv = Interval(at(0), None, heartbeat=at(43))
+        assert [case_seconds([iv], at(now)) for now in (46, 52, 59, 3600)] == [43, 43, 43, 43]
+
+    def test_seen_at_judges_the_heartbeat_when_it_was_read(self):
+        # A screen that read the heartbeats at 100 (fresh then) counts on to its own now.
+        iv = Interval(at(0), None, heartbeat=at(99.5))
+        assert case_seconds([iv], at(104), seen_at=at(100)) == 104
+        assert case_seconds([iv], at(104)) == 99.5
+
+    @settings(deadline=None)
+    @given(start=st.integers(0, 1000), beat=st.integers(0, 5000), gap=st.integers(0, 10_000),
+           before=st.lists(st.integers(0, 600), max_size=4))
+    def test_the_time_is_the_same_before_and_after_the_restart_closes_the_interval(self, start, beat, gap, before):
+        closed = [Interval(at(-10_000 + 700 * i), at(-10_000 + 700 * i + s)) for i, s in enumerate(before)]
+        left = Interval(at(start), None, heartbeat=at(start + beat))
+        now = at(start + beat + STALE_GRACE_S + 0.001 + gap)  # the app is gone
+        assert is_stale(left, now)
+        restarted = Interval(left.start, recovered_stop(left, now), heartbeat=recovered_stop(left, now))
+        assert case_seconds([*closed, left], now) == case_seconds([*closed, restarted], now) == sum(before) + beat
+
+    @pytest.mark.parametrize("seconds, shown", [(0, 0), (0.49, 0), (0.5, 1), (17.5, 18), (18.4999, 18), (2.5, 3)])
+    def test_whole_seconds_round_half_up(self, seconds, shown):
+        assert whole_seconds(seconds) == shown
 
 
 class TestTimerState:

@@ -38,3 +38,19 @@ def test_piped_tables_are_not_cut_to_80_columns(tmp_path):
     assert r.returncode == 0, r.stderr
     out = run_huddle("agenda", "--date", "2026-12-01", db=db).stdout.decode()
     assert question in out and "Oskarshamns sjukhus, medicinavdelning 1" in out
+
+
+def test_the_app_without_a_terminal_is_one_line_and_writes_nothing(tmp_path):
+    """``huddle --`` or ``huddle demo`` from a script (stdin not a terminal) used to spin in Textual's input thread."""
+    import subprocess
+
+    from tests.conftest import HUDDLE_BIN
+
+    db = tmp_path / "s.db"
+    for args in (["--"], [], ["demo"], ["--lang", "sv", "--"]):
+        r = subprocess.run([HUDDLE_BIN, "--db", str(db), *args], capture_output=True, stdin=subprocess.DEVNULL,
+                           timeout=60, env={**__import__("os").environ, "HUDDLE_LANG": "en"})
+        err = r.stderr.decode()
+        assert r.returncode == 2 and err.count("\n") == 1, (args, r.returncode, err)
+        assert ("needs a terminal" in err) or ("behöver en terminal" in err), err
+        assert not db.exists(), args

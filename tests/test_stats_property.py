@@ -121,8 +121,10 @@ def _write(store, w) -> list[dict]:  # noqa: ANN001
                 for off, length_us, closed in c["intervals"]:
                     a = start + timedelta(seconds=off)
                     b = a + timedelta(microseconds=length_us)
+                    # An open interval was left by an app that is gone: its last heartbeat is where it ends.
                     s.add(CaseInterval(case_id=case_row.id, started_at=a.replace(tzinfo=None),
-                                       stopped_at=b.replace(tzinfo=None) if closed else None))
+                                       stopped_at=b.replace(tzinfo=None) if closed else None,
+                                       heartbeat_at=b.replace(tzinfo=None)))
                 for i, (state, minutes, out_days, has_ready) in enumerate(c["readiness"]):
                     ready_at = start + timedelta(minutes=minutes) if has_ready else None
                     discharged = (local_date(ready_at, TZ) if ready_at else day) + timedelta(days=out_days)
@@ -168,8 +170,9 @@ def nearest(values: list[int], p: int) -> int | None:
 
 def naive_case(f: dict) -> dict:
     c, day, h, start = f["c"], f["day"], f["h"], f["start"]
-    closed = [max(length, 0) for _, length, ok in c["intervals"] if ok]
-    duration = (sum(closed) + 500_000) // 1_000_000 if closed else None
+    # Closed intervals to their stop; open ones (their app long gone) to their last heartbeat.
+    spans = [max(length, 0) for _, length, _ in c["intervals"]]
+    duration = (sum(spans) + 500_000) // 1_000_000 if spans else None
     finished = h["state"] == "finished"
     out = {
         "duration": duration,

@@ -26,8 +26,13 @@ def seed(store, day: date = MONDAY, patients=PATIENTS) -> list:  # noqa: ANN001
 
 async def settle(app, pilot, rounds: int = 20) -> None:  # noqa: ANN001
     """Wait until every queued store job has run and its result has been shown."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # a worker replaced by a newer one (e.g. an exclusive reload): the newer one is awaited next round
         await pilot.pause()
         if not app._jobs and not app._draining:
             await pilot.pause()

@@ -22,6 +22,7 @@ def run_app(ctx: Context, *, clock=None) -> None:  # noqa: ANN001
     The store is opened in the app's first worker, after the first paint, unless
     the command already opened it.
     """
+    require_terminal()
     from screens.app import make_app
 
     store = ctx._store
@@ -31,6 +32,27 @@ def run_app(ctx: Context, *, clock=None) -> None:  # noqa: ANN001
         app.store.close()
     if app.return_code:
         sys.exit(app.return_code)
+
+
+def require_terminal() -> None:
+    """Refuse (one line, exit 2) to open the app where there is no terminal to run it in.
+
+    Without one, Textual's input thread spins on a closed or piped stdin for ever
+    (``huddle --db x --`` from a script). textual-serve names its own driver and is fine.
+    """
+    import os
+
+    from huddle.errors import InputError
+
+    if not os.environ.get("TEXTUAL_DRIVER") and not (_is_tty(sys.stdin) and _is_tty(sys.stdout)):
+        raise InputError("cli.needs_terminal")
+
+
+def _is_tty(stream) -> bool:  # noqa: ANN001
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # replaced or closed streams
+        return False
 
 
 def app_command(ctx: Context) -> str:

@@ -135,6 +135,10 @@ def demo_cmd(ctx: Context, no_tui: bool, seed: int, weeks: int) -> None:
 
     from huddle.demo import demo_db_path, seed_demo
 
+    if not no_tui:
+        from huddle.cli.app import require_terminal
+
+        require_terminal()  # before the store is made: a refusal writes nothing
     if not ctx.db and not os.environ.get("HUDDLE_DB"):
         ctx.db = demo_db_path()
     summary = seed_demo(ctx.target, seed=seed, weeks=weeks)

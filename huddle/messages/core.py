@@ -156,6 +156,12 @@ MESSAGES = {
         "sv": "Oväntat fel: {detail}. Inget mer sparades; kör med --debug för detaljer.",
     },
     "cli.interrupted": {"en": "Interrupted.", "sv": "Avbrutet."},
+    "cli.needs_terminal": {
+        "en": "The app needs a terminal, and this input or output is not one: run a command such as "
+        "'huddle agenda' instead, or 'huddle serve' to use the app in a browser.",
+        "sv": "Appen behöver en terminal, och in- eller utmatningen här är ingen: kör ett kommando som "
+        "'huddle agenda' i stället, eller 'huddle serve' för att använda appen i en webbläsare.",
+    },
     # table headings
     "col.position": {"en": "#", "sv": "#"},
     "col.pnr": {"en": "Identity no.", "sv": "Personnummer"},

@@ -54,7 +54,7 @@ def banner_from_live(live: LiveState, now: datetime, policy: str = "initials_uni
     }
     if current is None:
         return banner
-    elapsed = case_seconds(live.current_intervals, now)
+    elapsed = case_seconds(live.current_intervals, now, seen_at=live.as_of, kept=live.kept)
     banner.update(
         position=cases.index(current) + 1,
         case=current.state,  # waiting | active | done | deferred

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -201,14 +201,19 @@ def _day_rows(s: Session, day: date, store: Store) -> list[CaseRow]:
     ).all()
     spans: dict[int, list[Interval]] = {}
     if cases:
-        for case_id, started, stopped in s.execute(
-            select(CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at).where(
-                CaseInterval.case_id.in_(on_day)
-            )
+        for case_id, started, stopped, beat in s.execute(
+            select(
+                CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at
+            ).where(CaseInterval.case_id.in_(on_day))
         ):
-            spans.setdefault(case_id, []).append(Interval(to_utc(started), to_utc(stopped) if stopped else None))
+            spans.setdefault(case_id, []).append(stored_interval(started, stopped, beat))
     now = store.now()
     return [case_row(c, day, case_seconds(spans.get(c.id, ()), now)) for c in cases]
+
+
+def stored_interval(started: datetime, stopped: datetime | None, heartbeat: datetime | None) -> Interval:
+    """An interval as the store keeps it (naive UTC columns), for ``huddle.timing``."""
+    return Interval(to_utc(started), to_utc(stopped) if stopped else None, to_utc(heartbeat) if heartbeat else None)
 
 
 def case_row(c, day: date, seconds: float) -> CaseRow:  # noqa: ANN001
@@ -250,9 +255,7 @@ def _cases(s: Session, day: date) -> list[Case]:
 def _row(case: Case, store: Store) -> CaseRow:
     p = case.patient
     now = store.now()
-    intervals = [
-        Interval(to_utc(iv.started_at), to_utc(iv.stopped_at) if iv.stopped_at else None) for iv in case.intervals
-    ]
+    intervals = [stored_interval(iv.started_at, iv.stopped_at, iv.heartbeat_at) for iv in case.intervals]
     return CaseRow(
         case_id=case.id,
         huddle_date=case.huddle.date,

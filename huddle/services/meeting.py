@@ -60,6 +60,7 @@ from huddle.dto import (
 )
 from huddle.errors import ConflictError, InputError
 from huddle.store import Store
+from huddle.timing import whole_seconds
 
 DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
 READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
@@ -68,12 +69,6 @@ ATTENDANCE_SOURCES = ("manual", "room")
 NOT_REACHED = "not_reached"
 MAX_TEXT = 2000
 MAX_SHORT = 120
-# An open interval whose heartbeat is older than this on an explicit load was left
-# by a crash or kill.  Two seconds (the app beats every second) keeps the time
-# of a killed case right to within two seconds even when the app is restarted
-# at once: a restart within the grace counts the gap (under 2 s), a later one
-# closes the interval at the last beat (under 1 s lost).
-STALE_GRACE_S = 2.0
 TARGET_RANGE = (30, 3600)
 TIMEBOX_RANGE = (60, 8 * 3600)
 
@@ -157,6 +152,7 @@ class _Memo:
     recovered: set = field(default_factory=set)
     shown: dict = field(default_factory=dict)
     listed: dict = field(default_factory=dict)  # day -> case ids whose names this app has shown (logged)
+    kept: set = field(default_factory=set)  # days whose running case this app keeps (opened or beat it)
 
 
 _MEMOS: "weakref.WeakKeyDictionary[Store, _Memo]" = weakref.WeakKeyDictionary()
@@ -311,8 +307,10 @@ def _open_intervals(s, case_id: int) -> list:  # noqa: ANN001
     return list(s.scalars(_q().open_intervals, {"cid": case_id}))
 
 
-def _start_interval(store: Store, s, case_id: int) -> None:  # noqa: ANN001
+def _start_interval(store: Store, s, case_id: int, day: date) -> None:  # noqa: ANN001
     from db.models import CaseInterval
+
+    _memo(store).kept.add(day)  # this app keeps the case's time now: it counts on to now
 
     now = store.now_db()
     s.add(CaseInterval(case_id=case_id, started_at=now, heartbeat_at=now))
@@ -332,7 +330,7 @@ def _stop_interval(store: Store, s, case_id: int) -> None:  # noqa: ANN001
 
 def _activate(store: Store, s, case, day: date) -> None:  # noqa: ANN001
     case.state = "active"
-    _start_interval(store, s, case.id)
+    _start_interval(store, s, case.id, day)
     # One event for the case becoming current: its card is shown (the access the log is for).
     store.audit(s, "read", "case.card", patient_id=case.patient_id, case_id=case.id)
     _memo(store).shown[day] = case.id
@@ -374,10 +372,9 @@ def _intervals(case) -> tuple:  # noqa: ANN001
 
 
 def _interval(started: datetime, stopped: datetime | None, heartbeat: datetime | None):  # noqa: ANN202
-    from huddle.clock import to_utc
-    from huddle.timing import Interval
+    from huddle.services.agenda import stored_interval
 
-    return Interval(to_utc(started), to_utc(stopped) if stopped else None, to_utc(heartbeat) if heartbeat else None)
+    return stored_interval(started, stopped, heartbeat)
 
 
 def _recover(store: Store, s, huddle_id: int) -> list:  # noqa: ANN001
@@ -398,7 +395,7 @@ def _recover(store: Store, s, huddle_id: int) -> list:  # noqa: ANN001
     ).all()
     for iv, patient_id in open_:
         value = _interval(iv.started_at, None, iv.heartbeat_at)
-        if is_stale(value, now, STALE_GRACE_S):
+        if is_stale(value, now):
             stop = recovered_stop(value, now).replace(tzinfo=None)
             iv.stopped_at = stop
             iv.heartbeat_at = stop
@@ -541,13 +538,11 @@ def _card(s, store: Store, row: CaseRow, cfg) -> PatientCard:  # noqa: ANN001
 
 
 def _agenda(s, store: Store, huddle_id: int, day: date) -> tuple[tuple[CaseRow, ...], dict]:  # noqa: ANN001
-    """The huddle's agenda rows and every case's stored (start, stop, heartbeat), read as plain
-    columns (two queries).
+    """The huddle's agenda rows and every case's stored intervals, read as plain columns (two queries).
 
-    Case time is summed exactly as ``huddle.timing.case_seconds`` sums it (the same
-    float per interval, in the same order), on the naive UTC values as stored, so the
-    seconds shown do not change; Interval objects are built for the current case only."""
-    from huddle.clock import to_utc
+    Each case's time is ``huddle.timing.case_seconds`` as of now (the one rule)."""
+    from huddle.services.agenda import case_row
+    from huddle.timing import case_seconds
 
     q = _q()
     params = {"huddle_id": huddle_id}
@@ -555,21 +550,9 @@ def _agenda(s, store: Store, huddle_id: int, day: date) -> tuple[tuple[CaseRow, 
     spans: dict[int, list] = {}
     if cases:
         for case_id, started, stopped, beat in s.execute(q.intervals, params):
-            spans.setdefault(case_id, []).append((started, stopped, beat))
-    now = store.now_db()
-    from huddle.services.agenda import case_row
-
-    rows = tuple(
-        case_row(
-            c,
-            day,
-            sum(
-                max(0.0, ((stop if stop is not None else now) - start).total_seconds())
-                for start, stop, _ in spans.get(c.id, ())
-            ),
-        )
-        for c in cases
-    )
+            spans.setdefault(case_id, []).append(_interval(started, stopped, beat))
+    now, kept = store.now(), day in _memo(store).kept
+    rows = tuple(case_row(c, day, case_seconds(spans.get(c.id, ()), now, kept=kept)) for c in cases)
     return rows, spans
 
 
@@ -580,7 +563,7 @@ def _live(s, store: Store, huddle) -> LiveState:  # noqa: ANN001
     cfg = _settings(s)
     rows, spans = _agenda(s, store, huddle.id, huddle.date)
     current = _current(rows)
-    intervals = tuple(_interval(*iv) for iv in spans.get(current.case_id, ())) if current is not None else ()
+    intervals = tuple(spans.get(current.case_id, ())) if current is not None else ()
     attendance = _attendance(s, huddle.id)
     present = {a.role for a in attendance if a.left_at is None and a.role}
     return LiveState(
@@ -592,6 +575,8 @@ def _live(s, store: Store, huddle) -> LiveState:  # noqa: ANN001
         card=_card(s, store, current, cfg) if current is not None else None,
         attendance=attendance,
         missing_roles=tuple(r for r in cfg.needed_roles if r not in present),
+        as_of=store.now(),
+        kept=huddle.date in _memo(store).kept,
     )
 
 
@@ -730,7 +715,7 @@ def toggle_pause(store: Store, day: date) -> LiveState:
             _close(store, running)
             store.audit(s, "update", "case.pause", patient_id=current.patient_id, case_id=current.id)
         else:
-            _start_interval(store, s, current.id)
+            _start_interval(store, s, current.id, day)
             store.audit(s, "update", "case.resume", patient_id=current.patient_id, case_id=current.id)
         _refresh(s, huddle.id)
         s.flush()
@@ -918,6 +903,8 @@ def heartbeat(store: Store, day: date) -> bool:
             .values(heartbeat_at=store.now_db())
             .execution_options(synchronize_session=False)
         )
+        if result.rowcount:
+            _memo(store).kept.add(day)
         return bool(result.rowcount)
 
 
@@ -1270,7 +1257,7 @@ def _summary_data(s, store: Store, case, cfg) -> dict:  # noqa: ANN001
         "deferred_here": bool(left_here and case.defer_reason),
         "carried": row.carried,
         "carried_from_date": carried_from.isoformat() if carried_from else None,
-        "seconds": round(seconds),
+        "seconds": whole_seconds(seconds),
         "target_s": case.huddle.target_s,
         "decisions": [_decision_json(d) for d in card.decisions],
         "open_decisions": [_decision_json(d) for d in card.open_decisions],

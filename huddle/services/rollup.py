@@ -6,9 +6,12 @@ transaction commits.  The rollup is the table ``case_stat``: one anonymous row
 per case (no patient id, name or identity number) holding what the manager
 figures need, already derived:
 
-* ``duration_s``: the case's closed intervals summed, in whole seconds
-  (rounded half up); NULL when the case has no closed interval (never
-  discussed: it is not counted in ``cases`` and in no time figure).
+* ``duration_s``: the case's time by ``huddle.timing.case_seconds`` as of the
+  refresh, in whole seconds (rounded half up): an interval left open by an app
+  that is gone counts to its last heartbeat, one still kept by a running app to
+  the refresh (statistics refresh such cases before they read, see
+  ``open_cases``); NULL when the case has no interval (never discussed: it is
+  not counted in ``cases`` and in no time figure).
 * ``deferred``: the case left its huddle unfinished: deferred, or not reached
   (still waiting/active when the huddle finished).
 * ``readiness``: the newest readiness row recorded *on this case*.  Ready days
@@ -35,12 +38,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from db.models import Blocker, Case, CaseInterval, DayMark, Decision, Huddle, Readiness
-from huddle.clock import UTC, local_date
+from huddle.clock import UTC, default_clock, local_date
 from huddle.readiness import LiabilityRule, liable_days, ready_days, sip_deadline
+from huddle.timing import Interval, case_seconds, whole_seconds
 
 _KEY = "huddle_rollup_pending"
 _SEP = "\x1f"
@@ -92,8 +96,6 @@ def _note_changes(session: Session, _ctx) -> None:  # noqa: ANN001
 _SELECT = """
 SELECT c.id, c.huddle_id, h.date, c.position, c.unit, c.municipality, c.state, c.carried_from_id,
        c.patient_id, c.version, h.target_s, h.state, h.started_at, h.finished_at,
-       (SELECT group_concat(i.started_at || '|' || i.stopped_at, ',') FROM case_interval i
-         WHERE i.case_id = c.id AND i.stopped_at IS NOT NULL),
        (SELECT r.state || '|' || coalesce(r.ready_at, '') || '|' || coalesce(r.discharged_date, '')
           FROM readiness r WHERE r.case_id = c.id ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1),
        (SELECT count(*) FROM decision d WHERE d.case_id = c.id),
@@ -124,12 +126,29 @@ def _whole_seconds(delta: timedelta) -> int:
     return (delta + timedelta(microseconds=500_000)) // timedelta(seconds=1)
 
 
-def duration_of(intervals: Iterable[tuple[datetime, datetime]]) -> int | None:
-    """The rollup's case time: closed intervals summed (negative ones count 0), whole seconds; None if none."""
-    total = None
-    for start, stop in intervals:
-        total = (total or timedelta(0)) + max(stop - start, timedelta(0))
-    return None if total is None else _whole_seconds(total)
+def duration_of(intervals: Sequence[Interval], now: datetime) -> int | None:
+    """The rollup's case time as of ``now``: ``huddle.timing.case_seconds`` (the one rule: an
+    interval left open by an app that is gone ends at its last heartbeat) in whole seconds;
+    None when the case has no interval (never discussed)."""
+    if not intervals:
+        return None
+    return whole_seconds(case_seconds(intervals, now))
+
+
+def _intervals(session: Session, case_ids: Sequence[int]) -> dict[int, list[Interval]]:
+    from huddle.services.agenda import stored_interval
+
+    out: dict[int, list[Interval]] = {}
+    for i in range(0, len(case_ids), BATCH):
+        chunk = case_ids[i : i + BATCH]
+        q = select(CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at)
+        for cid, started, stopped, beat in session.execute(q.where(CaseInterval.case_id.in_(chunk))):
+            out.setdefault(cid, []).append(stored_interval(started, stopped, beat))
+    return out
+
+
+def _now(session: Session) -> datetime:
+    return session.info.get("clock", default_clock()).now()
 
 
 def iso_week(d: date) -> str:
@@ -157,9 +176,12 @@ class _Context:
         return self.orgs.get(unit.strip().casefold(), unit)
 
 
-def _compute(conn, rows: Sequence[tuple], ctx: _Context) -> list[tuple]:  # noqa: ANN001
+def _compute(session: Session, rows: Sequence[tuple], ctx: _Context) -> list[tuple]:
+    conn = session.connection()
+    spans = _intervals(session, [r[0] for r in rows])
+    now = _now(session)
     # SIP decisions for the patients whose case recorded a ready notice.
-    ready_patients = {r[8] for r in rows if r[15] and r[15].split("|")[1]}
+    ready_patients = {r[8] for r in rows if r[14] and r[14].split("|")[1]}
     sip: dict[int, list[date]] = {}
     if ready_patients:
         ids = list(ready_patients)
@@ -175,16 +197,10 @@ def _compute(conn, rows: Sequence[tuple], ctx: _Context) -> list[tuple]:  # noqa
     out = []
     for (
         case_id, huddle_id, hdate, position, unit, municipality, state, carried_from, patient_id, version,
-        target_s, huddle_state, started, finished, intervals, ready, n_dec, n_home, n_block, owners, mark,
+        target_s, huddle_state, started, finished, ready, n_dec, n_home, n_block, owners, mark,
     ) in rows:
         day = date.fromisoformat(hdate)
-        duration = None
-        if intervals:
-            pairs = []
-            for part in intervals.split(","):
-                a, b = part.split("|")
-                pairs.append((_dt(a), _dt(b)))
-            duration = duration_of(pairs)
+        duration = duration_of(spans.get(case_id, ()), now)
         deferred = state == "deferred" or (huddle_state == "finished" and state in ("waiting", "active"))
         meeting_s = None
         if started and finished:
@@ -223,7 +239,7 @@ def _recompute(session: Session, where: str, params: tuple) -> int:
     rows = conn.exec_driver_sql(_SELECT + " WHERE " + where, params).fetchall()
     if not rows:
         return 0
-    out = _compute(conn, rows, _Context(conn))
+    out = _compute(session, rows, _Context(conn))
     conn.exec_driver_sql(_INSERT, out)
     return len(out)
 
@@ -277,6 +293,23 @@ def refresh(session: Session, huddle_id: int) -> None:
         _recompute_cases(session, cases)
 
 
+def open_cases(session: Session, start: date, end: date) -> list[int]:
+    """Cases in the period with an interval still open (running now, or left by an app that is gone):
+    their time moves with the clock, so readers refresh them (``refresh_cases``) before they count."""
+    q = (
+        select(Case.id)
+        .join(Huddle, Huddle.id == Case.huddle_id)
+        .where(Huddle.date.between(start, end), Case.id.in_(select(CaseInterval.case_id).where(CaseInterval.stopped_at.is_(None))))
+    )
+    return list(session.scalars(q))
+
+
+def refresh_cases(session: Session, case_ids: Iterable[int]) -> int:
+    """Recompute the rollup rows of these cases as of now."""
+    session.info.pop(_KEY, None)
+    return _recompute_cases(session, case_ids)
+
+
 def refresh_huddles(session: Session, huddle_ids: Iterable[int]) -> None:
     """Recompute whole huddles (catching up after changes made without ``refresh``)."""
     for hid in huddle_ids:
@@ -300,7 +333,7 @@ def rebuild_all(session: Session) -> int:
             _SELECT + " WHERE c.huddle_id IN (" + ",".join("?" * len(chunk)) + ")", chunk
         ).fetchall()
         if rows:
-            conn.exec_driver_sql(_INSERT, _compute(conn, rows, ctx))
+            conn.exec_driver_sql(_INSERT, _compute(session, rows, ctx))
             n += len(rows)
     return n
 

@@ -392,14 +392,18 @@ def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> d
 
 
 def _catch_up(store: Store, start: date, end: date) -> None:
-    """Rows missing from the rollup (cases written without ``refresh``) are filled in first."""
+    """Rows missing from the rollup (cases written without ``refresh``) are filled in first, and
+    cases with an open interval are counted as of now (``huddle.timing.case_seconds``), so that
+    stats and export give the same time as the live screen and ``summary``."""
     from huddle.services import rollup
 
     with store.read() as s:
         stale = rollup.stale_huddles(s, start, end)
-    if stale:
+        running = rollup.open_cases(s, start, end)
+    if stale or running:
         with store.write() as s:
             rollup.refresh_huddles(s, rollup.stale_huddles(s, start, end))
+            rollup.refresh_cases(s, rollup.open_cases(s, start, end))
 
 
 def _settings(session):  # noqa: ANN001, ANN202
