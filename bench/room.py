@@ -249,9 +249,8 @@ async def browser_join_ms(db: str, tries: int = 3) -> list[float]:
 
 # -- one step ----------------------------------------------------------------------------------
 async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> dict:
-    from huddle.room.control import RoomController
-
     from huddle.clock import SystemClock, local_date
+    from huddle.room.control import RoomController
 
     room = RoomController(db, local_date(SystemClock().now()), port=0, max_participants=max(n, 2))
     info = await room.start()

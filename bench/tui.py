@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import termios
-import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -156,7 +156,7 @@ def seed_demo(target: str, *, seed: int = 2026, weeks: int = 8, clock: Clock | N
 
 
 def _utc(day: date, at: time, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, at, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
 
 
 def _seed(s, rng: random.Random, today: date, weeks: int, now: datetime) -> tuple[int, int]:  # noqa: ANN001, C901
@@ -207,7 +207,6 @@ def _seed(s, rng: random.Random, today: date, weeks: int, now: datetime) -> tupl
     first = upcoming - timedelta(weeks=weeks)
     days = [first + timedelta(days=i) for i in range((upcoming - first).days) if is_meeting_day(first + timedelta(days=i))]
 
-    pool: list[Patient] = []
     active: list[tuple[Patient, Organisation, int]] = []  # patient, where, huddles left
     n_cases = 0
     carry: list[tuple[Patient, Organisation, int | None, str]] = []

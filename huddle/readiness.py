@@ -47,7 +47,7 @@ class LiabilityRule:
         return json.dumps(d)
 
     @classmethod
-    def from_json(cls, text: str) -> "LiabilityRule":
+    def from_json(cls, text: str) -> LiabilityRule:
         try:
             d = json.loads(text)
             if not isinstance(d, dict):

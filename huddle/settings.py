@@ -38,7 +38,7 @@ class Settings:
         return out
 
     @classmethod
-    def from_rows(cls, rows: dict[str, str]) -> "Settings":
+    def from_rows(cls, rows: dict[str, str]) -> Settings:
         s = cls()
         changes = {}
         for f in fields(cls):

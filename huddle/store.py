@@ -8,10 +8,10 @@ back) on leaving; nothing holds the write lock while a person types.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator
 
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,7 @@ class Actor:
     single_user: bool = True
 
     @classmethod
-    def local(cls) -> "Actor":
+    def local(cls) -> Actor:
         try:
             name = getpass.getuser()
         except Exception:  # no passwd entry (containers)
@@ -57,7 +57,7 @@ class Store:
         actor: Actor | None = None,
         create: bool = True,
         upgrade: bool = True,
-    ) -> "Store":
+    ) -> Store:
         from db.engine import StoreOpenError, open_store
 
         try:
@@ -66,7 +66,7 @@ class Store:
             raise StoreError(f"store.{exc.reason}", path=exc.path, detail=exc.detail) from exc
         return cls(opened, clock=clock, actor=actor)
 
-    def with_actor(self, actor: Actor) -> "Store":
+    def with_actor(self, actor: Actor) -> Store:
         return Store(self.opened, clock=self.clock, actor=actor)
 
     @property

@@ -7,10 +7,10 @@ interval timestamps and the clock's ``now``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Iterable
 
 DEFAULT_TARGET_S = 300
 WARNING_SHARE = 0.8

@@ -16,7 +16,6 @@ from huddle.i18n import t
 from screens.commands import translate_bindings
 from screens.widgets import fill_table, weekday_date
 
-
 # Long cells are cut with an ellipsis; the whole text is in the edit dialog and on the live card.
 MAX_WIDTHS = {"unit": 28, "municipality": 16, "added_by": 18, "question": 60}
 

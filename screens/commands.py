@@ -7,9 +7,9 @@ the screen is built, so footer, help and palette read the same words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
-from typing import Iterable
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider

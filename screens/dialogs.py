@@ -6,9 +6,9 @@ dialog only returns once every field is valid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
 
 from rich.text import Text
 from textual import on

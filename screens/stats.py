@@ -22,8 +22,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
-from huddle.timing import format_seconds
 from huddle.i18n import t
+from huddle.timing import format_seconds
 
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
 COLUMNS = (

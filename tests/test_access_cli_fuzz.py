@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import sqlite3
+import sys
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -71,12 +72,28 @@ def run(db: Path, args: list[str]) -> tuple[int, str, str]:
 
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(["--db", str(db), *args])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
+    # stdin is no terminal here even under ``pytest -s``: an input that reaches the app (e.g. ``--``)
+    # must be refused in one line, never open it.
+    stdin, sys.stdin = sys.stdin, io.StringIO()
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                main(["--db", str(db), *args])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = stdin
     return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("args", [["--"], [], ["--lang", "sv", "--"], ["demo"]])
+def test_input_that_reaches_the_app_is_refused_without_a_terminal(workdir, args):
+    """``--`` as a value once opened the whole app in-process, and Textual's input thread spun for ever."""
+    root, db = workdir
+    before = snapshot(db)
+    code, out, err = run(db, args)
+    assert code == 2 and err.count("\n") == 1 and ("terminal" in err), (args, err)
+    assert snapshot(db) == before
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ import sqlite3
 import stat
 import subprocess
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest

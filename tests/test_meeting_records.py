@@ -80,8 +80,9 @@ def test_readiness_history_and_derived_days(store, clock, running):
     assert [h.state for h in history] == ["ready", "ready", "expected"]
 
     # The Stockholm rule from settings: day 0 counts before 12:00, two grace days.
-    from huddle import settings as settings_mod
     from dataclasses import replace
+
+    from huddle import settings as settings_mod
     from huddle.readiness import PRESETS
 
     with store.write() as s:

@@ -84,7 +84,7 @@ async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, s
                 anna, bo = tabs["Anna Nurse"], tabs["Bo Doctor"]
                 # Each sees the other's camera: real frames, not black.
                 for tab, other in ((anna, "Bo Doctor"), (bo, "Anna Nurse")):
-                    level = await eventually(lambda: tab.evaluate(BRIGHTNESS, other), lambda v: v > 20)
+                    level = await eventually(lambda tab=tab, other=other: tab.evaluate(BRIGHTNESS, other), lambda v: v > 20)
                     assert level > 20, f"no picture of {other}"
                 assert [p["name"] for p in await room.participants()] == ["Anna Nurse", "Bo Doctor"]
                 # Swedish browser, Swedish page.
@@ -98,7 +98,7 @@ async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, s
                 live = meeting.next_case(store, day)
                 await room.publish(banner_from_live(live, store.now()))
                 for tab in (anna, bo):
-                    text = await eventually(lambda: tab.inner_text("#banner-case"), lambda v: "A.L.B." in v)
+                    text = await eventually(lambda tab=tab: tab.inner_text("#banner-case"), lambda v: "A.L.B." in v)
                     assert text == "Patient 2 av 2 · A.L.B. · Geriatrik 16"
                     assert "1212" not in await tab.inner_text("#banner")
 

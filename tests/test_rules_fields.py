@@ -64,7 +64,7 @@ def test_fields_are_cleaned_and_bounded():
 
 
 def test_trailing_empty_cells_that_excel_adds_are_ignored():
-    data = "pnr;name;unit;municipality;question\r\n19121212-1212;A;U;M;Q;;\r\n19700101-0003;B;U;M;;\r\n".encode()
+    data = b"pnr;name;unit;municipality;question\r\n19121212-1212;A;U;M;Q;;\r\n19700101-0003;B;U;M;;\r\n"
     rows = parse_agenda_csv(decode(data), TODAY)
     assert [(r["pnr"], r["question"]) for r in rows] == [("19121212-1212", "Q"), ("19700101-0003", "")]
     with pytest.raises(InputError) as e:  # a real extra value is still refused

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from huddle.clock import UTC
 from huddle.timing import (
     DEFAULT_TARGET_S,
+    STALE_GRACE_S,
     Interval,
     TimerState,
     case_seconds,
     format_seconds,
-    STALE_GRACE_S,
     interval_end,
     interval_seconds,
     is_stale,

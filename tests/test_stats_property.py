@@ -82,7 +82,16 @@ world = st.fixed_dictionaries(
 def _write(store, w) -> list[dict]:  # noqa: ANN001
     """Insert the world; return one flat dict per case with what the naive figures need."""
     from db.models import (
-        Attendance, Blocker, Case, CaseInterval, DayMark, Decision, Huddle, Organisation, Patient, Readiness,
+        Attendance,
+        Blocker,
+        Case,
+        CaseInterval,
+        DayMark,
+        Decision,
+        Huddle,
+        Organisation,
+        Patient,
+        Readiness,
     )
     from huddle.services import rollup
 

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, TUESDAY, press, seed, settle, type_text
+from tests.tui_helpers import MONDAY, TUESDAY, press, seed, settle, type_text, wait_until
 
 SIZE = (120, 40)
 
@@ -309,7 +309,9 @@ async def test_help_and_palette_list_the_live_keys(store, clock):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "Start meeting")
-        await pilot.pause(0.3)
+        from textual.command import CommandList
+
+        await wait_until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, "the command found")
         await press(app, pilot, "enter")
         await settle(app, pilot)
         assert live.live.huddle.state == "running"
@@ -320,7 +322,8 @@ async def test_a_dialog_opens_with_its_first_label_visible_in_a_small_terminal(s
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await press(app, pilot, "a")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: bool(app.screen.query(".field-label")) and
+                         app.screen.query(".field-label").first().region.height > 0, "the dialog laid out")
         body = app.screen.query_one(".dialog-body")
         first_label = app.screen.query(".field-label").first()
         assert body.scroll_y == 0

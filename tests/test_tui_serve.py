@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -70,12 +71,17 @@ async def test_serve_runs_the_app_in_a_browser_and_keys_reach_it(tmp_path):
                 # The app opens on the agenda; l goes live and s starts the meeting, stored at once.
                 deadline = time.monotonic() + 60
                 started = False
+                def running() -> bool:
+                    return meeting.load_live(store, day, recover=False, audit=False).huddle.state == "running"
+
+                # Keys typed before the app in the browser is ready are lost: type again until the
+                # store shows the meeting started (watched, not slept: the store is polled).
                 while time.monotonic() < deadline and not started:
                     await page.keyboard.press("l")
-                    await page.wait_for_timeout(700)
                     await page.keyboard.press("s")
-                    await page.wait_for_timeout(700)
-                    started = meeting.load_live(store, day, recover=False, audit=False).huddle.state == "running"
+                    settle_by = time.monotonic() + 3
+                    while time.monotonic() < settle_by and not (started := running()):
+                        await asyncio.sleep(0.05)
                 assert started, "the keys typed in the browser did not start the meeting"
                 live = meeting.load_live(store, day, recover=False, audit=False)
                 assert live.card is not None and live.card.case.name == "Tolvan Tolvansson"

@@ -64,3 +64,13 @@ async def _tables_measured(app, pilot) -> bool:  # noqa: ANN001
             return True
         await pilot.pause(0.02)
     return False
+
+
+async def wait_until(pilot, predicate, what: str, rounds: int = 500) -> None:  # noqa: ANN001
+    """Wait for something the app shows (an event), never for a fixed time: poll between frames."""
+    for _ in range(rounds):
+        await pilot.pause()
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"the app never showed {what}")

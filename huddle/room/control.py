@@ -88,7 +88,7 @@ class RoomController:
         self._stderr_task = asyncio.ensure_future(self._collect_stderr())
         try:
             line = await asyncio.wait_for(self._proc.stdout.readline(), START_TIMEOUT_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             line = b""
         try:
             data = json.loads(line.decode() or "{}")
@@ -128,7 +128,7 @@ class RoomController:
                 if response.status != 200:
                     raise StoreError("room.control_failed", detail=f"HTTP {response.status}")
                 return await response.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise StoreError("room.control_failed", detail=str(exc) or type(exc).__name__) from exc
 
     async def publish(self, banner: dict) -> int:
@@ -163,17 +163,17 @@ class RoomController:
         if proc is not None:
             try:
                 await asyncio.wait_for(proc.wait(), 10)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 proc.terminate()
                 try:
                     await asyncio.wait_for(proc.wait(), 5)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     proc.kill()
                     await proc.wait()
         if self._stderr_task is not None:
             try:
                 await asyncio.wait_for(self._stderr_task, 2)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 self._stderr_task.cancel()
         if self._session is not None:
             await self._session.close()

@@ -18,9 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
 
 import av
 import numpy as np
@@ -106,11 +106,11 @@ class Source:
                 pass
             self._task = None
 
-    def subscribe(self, slot: "SlotTrack") -> None:
+    def subscribe(self, slot: SlotTrack) -> None:
         self.subscribers.add(slot)
         self.request_keyframe()
 
-    def unsubscribe(self, slot: "SlotTrack") -> None:
+    def unsubscribe(self, slot: SlotTrack) -> None:
         self.subscribers.discard(slot)
 
     def request_keyframe(self) -> None:

@@ -321,7 +321,7 @@ class PythonParticipant:
             self.banner_event.clear()
             try:
                 await asyncio.wait_for(self.banner_event.wait(), timeout=max(0.01, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
         return None
 

@@ -33,7 +33,7 @@ from aiortc.rtcconfiguration import RTCBundlePolicy
 
 from huddle.clock import Clock, default_clock
 from huddle.room.codes import Throttle, display, matches
-from huddle.room.media import Source, SlotTrack, choose_speakers
+from huddle.room.media import SlotTrack, Source, choose_speakers
 
 log = logging.getLogger("huddle.room")
 STATIC = Path(__file__).with_name("static")

@@ -41,11 +41,11 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
-from typing import Iterator
 
 from huddle.dto import (
     AttendanceInfo,
@@ -155,7 +155,7 @@ class _Memo:
     kept: set = field(default_factory=set)  # days whose running case this app keeps (opened or beat it)
 
 
-_MEMOS: "weakref.WeakKeyDictionary[Store, _Memo]" = weakref.WeakKeyDictionary()
+_MEMOS: weakref.WeakKeyDictionary[Store, _Memo] = weakref.WeakKeyDictionary()
 _MEMO_LOCK = threading.Lock()
 
 
@@ -178,7 +178,16 @@ def _q() -> SimpleNamespace:
     from sqlalchemy import bindparam, select
 
     from db.models import (
-        Attendance, Blocker, Case, CaseInterval, DayMark, Decision, Huddle, Patient, Readiness, Setting,
+        Attendance,
+        Blocker,
+        Case,
+        CaseInterval,
+        DayMark,
+        Decision,
+        Huddle,
+        Patient,
+        Readiness,
+        Setting,
     )
 
     huddle_id, pid, cid = bindparam("huddle_id"), bindparam("pid"), bindparam("cid")
@@ -1069,7 +1078,6 @@ def readiness_history(store: Store, patient_id: int) -> list[ReadinessInfo]:
     from sqlalchemy import select
 
     from db.models import Readiness
-
     from huddle import settings as settings_mod
 
     store.require(*SUMMARY_ROLES)
@@ -1229,8 +1237,9 @@ def update_huddle_settings(store: Store, day: date, *, target_s: int | None = No
 
 
 def _summary_data(s, store: Store, case, cfg) -> dict:  # noqa: ANN001
-    from db.models import Case, Huddle
     from sqlalchemy import select
+
+    from db.models import Case, Huddle
 
     row = _row(case, store)
     card = _card(s, store, row, cfg)

@@ -34,9 +34,9 @@ SQLite's (``group_concat``, ``INSERT OR REPLACE``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterable, Sequence
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
