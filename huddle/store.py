@@ -74,6 +74,11 @@ class Store:
         return self.opened.path
 
     @property
+    def target(self) -> str:
+        """What ``--db`` takes to open this store again: the file's path, or the database URL."""
+        return str(self.opened.path) if self.opened.path is not None else self.opened.url
+
+    @property
     def created(self) -> bool:
         return self.opened.created
 
@@ -129,31 +134,15 @@ class Store:
         self._append_events(session, action, what, [(patient_id, case_id)])
 
     def _append_events(self, session: Session, action: str, what: str, targets: list) -> None:
-        """The access log's INSERT, run at once on the transaction's own connection.
-
-        On SQLite straight through the driver (executemany of one prepared
-        statement, the timestamp in SQLAlchemy's own DateTime text form), which
-        keeps the log's cost near the raw insert; elsewhere a Core INSERT.
-        """
+        """The access log's INSERT (one executemany of a Core statement, the same on every engine),
+        run at once in the caller's transaction, so nothing is read or changed without its event."""
         if not targets:
             return
-        at, actor, staff_id, org = self.now_db(), self.actor.name, self.actor.staff_id, self.actor.organisation
-        what = what[:200]
-        conn = session.connection()
-        if conn.dialect.name == "sqlite":
-            stamp = at.isoformat(" ", "microseconds")
-            conn.connection.dbapi_connection.executemany(
-                _AUDIT_SQL, [(stamp, actor, staff_id, org, p, c, action, what) for p, c in targets]
-            )
-            return
-        base = {"at": at, "actor": actor, "actor_id": staff_id, "actor_org": org, "action": action, "what": what}
+        base = {
+            "at": self.now_db(), "actor": self.actor.name, "actor_id": self.actor.staff_id,
+            "actor_org": self.actor.organisation, "action": action, "what": what[:200],
+        }
         session.execute(_audit_insert(), [{**base, "patient_id": p, "case_id": c} for p, c in targets])
-
-
-_AUDIT_SQL = (
-    "INSERT INTO audit_event (at, actor, actor_id, actor_org, patient_id, case_id, action, what) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 _AUDIT_INSERT = None

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from huddle.clock import UTC, FakeClock
+from tests import pg
 
 # A Monday morning in Sweden (08:00 local = 07:00 UTC in winter).
 MONDAY_0800 = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
@@ -34,14 +35,62 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def db_path(tmp_path) -> Path:
+    """A SQLite store's path. A test that asks for it works on the file itself: SQLite only."""
     return tmp_path / "huddle.db"
 
 
+# -- the store on every engine -----------------------------------------------------------
+# A test that uses ``store`` or ``store_target`` runs on SQLite and, where a PostgreSQL
+# server can be had (tests/pg.py), again on PostgreSQL. Tests that read the SQLite file
+# directly (``db_path``), compare screenshots, or are marked ``sqlite_only`` stay on SQLite.
+ENGINES = ("sqlite", "postgresql") if pg.wanted() else ("sqlite",)
+
+
+def pytest_generate_tests(metafunc) -> None:  # noqa: ANN001
+    names = metafunc.fixturenames
+    if len(ENGINES) == 1 or "engine" not in names:
+        return
+    if "db_path" in names or "snap_compare" in names or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    metafunc.parametrize("engine", ENGINES)
+
+
 @pytest.fixture
-def store(db_path, clock):
+def engine() -> str:
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # noqa: ANN201
+    try:
+        server = pg.start()
+        pg.make_template(server)
+    except Exception as exc:  # noqa: BLE001
+        if pg.setting() != "auto":
+            pytest.fail(f"PostgreSQL for the store tests: {exc}")
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def store_target(engine, tmp_path, request) -> str:  # noqa: ANN001
+    """The store as ``--db`` takes it: a SQLite file path, or a PostgreSQL URL of a fresh database."""
+    if engine == "sqlite":
+        return str(tmp_path / "huddle.db")
+    server = request.getfixturevalue("pg_server")
+    name = pg.new_database(server)
+    request.addfinalizer(lambda: pg.drop_database(server, name))
+    return server.url(name)
+
+
+@pytest.fixture
+def store(store_target, clock):
     from huddle.store import Store
 
-    s = Store.open(str(db_path), clock=clock)
+    s = Store.open(store_target, clock=clock)
     yield s
     s.close()
 

@@ -50,7 +50,7 @@ def reopen(store):
     """The store as a restarted app opens it: a new Store on the same file and clock."""
     from huddle.store import Store
 
-    return Store.open(str(store.path), clock=store.clock)
+    return Store.open(store.target, clock=store.clock)
 
 
 def states(live) -> list[str]:

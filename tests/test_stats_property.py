@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huddle.clock import UTC, FakeClock, local_date
+from tests import pg
+from tests.conftest import ENGINES
 from huddle.readiness import PRESETS, liable_days, ready_days, sip_deadline
 
 TZ = "Europe/Stockholm"
@@ -299,12 +301,20 @@ def _compare(got, want: dict) -> None:  # noqa: ANN001
             assert g[key] == value, key
 
 
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def shared(request, tmp_path_factory):
+    """One store per engine for the whole module (each example clears it): the same figures on both."""
     from huddle.store import Store
 
     clock = FakeClock(datetime(2026, 6, 1, 12, tzinfo=UTC))
-    s = Store.open(str(tmp_path_factory.mktemp("prop") / "p.db"), clock=clock)
+    if request.param == "sqlite":
+        target = str(tmp_path_factory.mktemp("prop") / "p.db")
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = pg.new_database(server)
+        request.addfinalizer(lambda: pg.drop_database(server, name))
+        target = server.url(name)
+    s = Store.open(target, clock=clock)
     yield s
     s.close()
 

@@ -28,8 +28,9 @@ figures need, already derived:
 
 Keeping it current is cheap: an ``after_flush`` hook notes which cases the
 transaction touched, and ``refresh`` recomputes only those (the whole huddle
-when the huddle itself changed, or when nothing was noted).  SQL here is
-SQLite's (``group_concat``, ``INSERT OR REPLACE``).
+when the huddle itself changed, or when nothing was noted).  Every statement is
+SQLAlchemy Core, the same on SQLite and PostgreSQL; the one construct that
+differs (insert or replace) is ``db.dialect.upsert``.
 """
 
 from __future__ import annotations
@@ -38,16 +39,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Blocker, Case, CaseInterval, DayMark, Decision, Huddle, Readiness
-from huddle.clock import UTC, default_clock, local_date
+from db.models import Blocker, Case, CaseInterval, CaseStat, DayMark, Decision, Huddle, Organisation, Readiness
+from huddle.clock import default_clock, local_date, to_utc
 from huddle.readiness import LiabilityRule, liable_days, ready_days, sip_deadline
 from huddle.timing import Interval, case_seconds, whole_seconds
 
 _KEY = "huddle_rollup_pending"
-_SEP = "\x1f"
 BLOCKER_SEP = "; "
 # How far back a SIP decision can reach: a notice's deadline is three days on.
 SIP_LOOKBACK_DAYS = 7
@@ -91,34 +91,58 @@ def _note_changes(session: Session, _ctx) -> None:  # noqa: ANN001
                 p.huddles.add(obj.id)
 
 
-# -- reading the raw rows -------------------------------------------------------------
-
-_SELECT = """
-SELECT c.id, c.huddle_id, h.date, c.position, c.unit, c.municipality, c.state, c.carried_from_id,
-       c.patient_id, c.version, h.target_s, h.state, h.started_at, h.finished_at,
-       (SELECT r.state || '|' || coalesce(r.ready_at, '') || '|' || coalesce(r.discharged_date, '')
-          FROM readiness r WHERE r.case_id = c.id ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1),
-       (SELECT count(*) FROM decision d WHERE d.case_id = c.id),
-       (SELECT count(*) FROM decision d WHERE d.case_id = c.id AND d.kind = 'home_visit'),
-       (SELECT count(*) FROM blocker b WHERE b.case_id = c.id),
-       (SELECT group_concat(o, char(31)) FROM
-          (SELECT DISTINCT b.owner_org AS o FROM blocker b WHERE b.case_id = c.id ORDER BY b.owner_org)),
-       (SELECT m.colour FROM day_mark m WHERE m.case_id = c.id)
-  FROM "case" c JOIN huddle h ON h.id = c.huddle_id
-"""
-
-_INSERT = (
-    "INSERT OR REPLACE INTO case_stat (case_id, huddle_id, huddle_date, week, position, unit, municipality,"
-    " organisation, state, case_version, target_s, duration_s, deferred, carried, meeting_s, huddle_held,"
-    " readiness, ready_days, liable_days, sip_due, sip_met, decisions, home_visits, blockers, blocker_owner,"
-    " day_mark) VALUES (" + ", ".join("?" * 26) + ")"
-)
+# -- reading the raw rows (SQLAlchemy Core: the same statements on SQLite and PostgreSQL) ----------
 
 
-def _dt(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text)
+def _case_rows(session: Session, where) -> list:  # noqa: ANN001
+    q = (
+        select(
+            Case.id, Case.huddle_id, Huddle.date, Case.position, Case.unit, Case.municipality, Case.state,
+            Case.carried_from_id, Case.patient_id, Case.version, Huddle.target_s, Huddle.state,
+            Huddle.started_at, Huddle.finished_at,
+        )
+        .join(Huddle, Huddle.id == Case.huddle_id)
+        .where(where)
+    )
+    return list(session.execute(q))
+
+
+@dataclass
+class _Facts:
+    """What the rollup reads per case besides the case row, for a batch of cases (a few IN queries)."""
+
+    intervals: dict[int, list[Interval]] = field(default_factory=dict)
+    readiness: dict[int, tuple] = field(default_factory=dict)  # newest (state, ready_at, discharged_date)
+    decisions: dict[int, list[str]] = field(default_factory=dict)  # kinds
+    blockers: dict[int, list[str]] = field(default_factory=dict)  # owning organisations
+    marks: dict[int, str] = field(default_factory=dict)
+
+
+def _facts(session: Session, case_ids: Sequence[int]) -> _Facts:
+    from huddle.services.agenda import stored_interval
+
+    f = _Facts()
+    newest: dict[int, tuple] = {}
+    for i in range(0, len(case_ids), BATCH):
+        chunk = case_ids[i : i + BATCH]
+        q = select(CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at)
+        for cid, started, stopped, beat in session.execute(q.where(CaseInterval.case_id.in_(chunk))):
+            f.intervals.setdefault(cid, []).append(stored_interval(started, stopped, beat))
+        q = select(
+            Readiness.case_id, Readiness.recorded_at, Readiness.id, Readiness.state, Readiness.ready_at,
+            Readiness.discharged_date,
+        )
+        for cid, recorded, rid, state, ready_at, discharged in session.execute(q.where(Readiness.case_id.in_(chunk))):
+            if cid not in newest or (recorded, rid) > newest[cid][0]:
+                newest[cid] = ((recorded, rid), (state, ready_at, discharged))
+        for cid, kind in session.execute(select(Decision.case_id, Decision.kind).where(Decision.case_id.in_(chunk))):
+            f.decisions.setdefault(cid, []).append(kind)
+        for cid, owner in session.execute(select(Blocker.case_id, Blocker.owner_org).where(Blocker.case_id.in_(chunk))):
+            f.blockers.setdefault(cid, []).append(owner)
+        for cid, colour in session.execute(select(DayMark.case_id, DayMark.colour).where(DayMark.case_id.in_(chunk))):
+            f.marks[cid] = colour
+    f.readiness = {cid: value for cid, (_, value) in newest.items()}
+    return f
 
 
 def _whole_seconds(delta: timedelta) -> int:
@@ -135,18 +159,6 @@ def duration_of(intervals: Sequence[Interval], now: datetime) -> int | None:
     return whole_seconds(case_seconds(intervals, now))
 
 
-def _intervals(session: Session, case_ids: Sequence[int]) -> dict[int, list[Interval]]:
-    from huddle.services.agenda import stored_interval
-
-    out: dict[int, list[Interval]] = {}
-    for i in range(0, len(case_ids), BATCH):
-        chunk = case_ids[i : i + BATCH]
-        q = select(CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at)
-        for cid, started, stopped, beat in session.execute(q.where(CaseInterval.case_id.in_(chunk))):
-            out.setdefault(cid, []).append(stored_interval(started, stopped, beat))
-    return out
-
-
 def _now(session: Session) -> datetime:
     return session.info.get("clock", default_clock()).now()
 
@@ -159,16 +171,13 @@ def iso_week(d: date) -> str:
 class _Context:
     """What every row needs once per refresh: the rule, the zone, the organisation names."""
 
-    def __init__(self, conn) -> None:  # noqa: ANN001
+    def __init__(self, session: Session) -> None:
         from huddle import settings as settings_mod
 
-        rows = dict(conn.exec_driver_sql("SELECT key, value FROM setting").fetchall())
-        cfg = settings_mod.Settings.from_rows(rows)
+        cfg = settings_mod.load(session)
         self.rule: LiabilityRule = cfg.liability
         self.tz: str = cfg.tz
-        self.orgs = {
-            name.strip().casefold(): name for (name,) in conn.exec_driver_sql("SELECT name FROM organisation")
-        }
+        self.orgs = {name.strip().casefold(): name for name in session.scalars(select(Organisation.name))}
 
     def organisation(self, unit: str | None) -> str | None:
         if unit is None:
@@ -176,45 +185,40 @@ class _Context:
         return self.orgs.get(unit.strip().casefold(), unit)
 
 
-def _compute(session: Session, rows: Sequence[tuple], ctx: _Context) -> list[tuple]:
-    conn = session.connection()
-    spans = _intervals(session, [r[0] for r in rows])
+def _compute(session: Session, rows: Sequence, ctx: _Context) -> list[dict]:
+    facts = _facts(session, [r[0] for r in rows])
     now = _now(session)
     # SIP decisions for the patients whose case recorded a ready notice.
-    ready_patients = {r[8] for r in rows if r[14] and r[14].split("|")[1]}
+    ready_patients = sorted({r[8] for r in rows if (facts.readiness.get(r[0]) or (None, None))[1] is not None})
     sip: dict[int, list[date]] = {}
-    if ready_patients:
-        ids = list(ready_patients)
-        for i in range(0, len(ids), BATCH):
-            chunk = ids[i : i + BATCH]
-            q = (
-                "SELECT patient_id, created_at FROM decision WHERE kind = 'sip_meeting' AND patient_id IN ("
-                + ",".join("?" * len(chunk))
-                + ")"
-            )
-            for pid, created in conn.exec_driver_sql(q, tuple(chunk)):
-                sip.setdefault(pid, []).append(local_date(_dt(created).replace(tzinfo=UTC), ctx.tz))
+    for i in range(0, len(ready_patients), BATCH):
+        chunk = ready_patients[i : i + BATCH]
+        q = select(Decision.patient_id, Decision.created_at).where(
+            Decision.kind == "sip_meeting", Decision.patient_id.in_(chunk)
+        )
+        for pid, created in session.execute(q):
+            sip.setdefault(pid, []).append(local_date(to_utc(created), ctx.tz))
     out = []
     for (
-        case_id, huddle_id, hdate, position, unit, municipality, state, carried_from, patient_id, version,
-        target_s, huddle_state, started, finished, ready, n_dec, n_home, n_block, owners, mark,
+        case_id, huddle_id, day, position, unit, municipality, state, carried_from, patient_id, version,
+        target_s, huddle_state, started, finished,
     ) in rows:
-        day = date.fromisoformat(hdate)
-        duration = duration_of(spans.get(case_id, ()), now)
+        duration = duration_of(facts.intervals.get(case_id, ()), now)
         deferred = state == "deferred" or (huddle_state == "finished" and state in ("waiting", "active"))
         meeting_s = None
         if started and finished:
-            meeting_s = _whole_seconds(max(_dt(finished) - _dt(started), timedelta(0)))
+            meeting_s = _whole_seconds(max(finished - started, timedelta(0)))
         readiness = r_days = l_days = None
         sip_due = sip_met = False
-        if ready:
-            readiness, ready_at_s, discharged_s = ready.split("|")
-            ready_at = _dt(ready_at_s).replace(tzinfo=UTC) if ready_at_s else None
+        ready = facts.readiness.get(case_id)
+        if ready is not None:
+            readiness, ready_at_naive, discharged = ready
+            ready_at = to_utc(ready_at_naive) if ready_at_naive is not None else None
             end = None
             if readiness == "ready":
                 end = day + timedelta(days=1)
-            elif readiness == "discharged" and discharged_s:
-                end = date.fromisoformat(discharged_s)
+            elif readiness == "discharged" and discharged is not None:
+                end = discharged
             if ready_at is not None and end is not None:
                 r_days = ready_days(ready_at, end, ctx.tz)
                 l_days = liable_days(ready_at, end, ctx.rule, ctx.tz)
@@ -223,33 +227,45 @@ def _compute(session: Session, rows: Sequence[tuple], ctx: _Context) -> list[tup
                 notice = local_date(ready_at, ctx.tz)
                 deadline = sip_deadline(ready_at, ctx.tz)
                 sip_met = any(notice <= d <= deadline for d in sip.get(patient_id, ()))
+        kinds = facts.decisions.get(case_id, [])
+        owners = facts.blockers.get(case_id, [])
         out.append(
-            (
-                case_id, huddle_id, hdate, iso_week(day), position, unit, municipality, ctx.organisation(unit),
-                state, version, target_s, duration, deferred, carried_from is not None, meeting_s,
-                started is not None, readiness, r_days, l_days, sip_due, sip_met, n_dec, n_home, n_block,
-                BLOCKER_SEP.join(owners.split(_SEP)) if owners else None, mark,
-            )
+            {
+                "case_id": case_id, "huddle_id": huddle_id, "huddle_date": day, "week": iso_week(day),
+                "position": position, "unit": unit, "municipality": municipality,
+                "organisation": ctx.organisation(unit), "state": state, "case_version": version,
+                "target_s": target_s, "duration_s": duration, "deferred": deferred,
+                "carried": carried_from is not None, "meeting_s": meeting_s, "huddle_held": started is not None,
+                "readiness": readiness, "ready_days": r_days, "liable_days": l_days, "sip_due": sip_due,
+                "sip_met": sip_met, "decisions": len(kinds), "home_visits": kinds.count("home_visit"),
+                "blockers": len(owners), "blocker_owner": BLOCKER_SEP.join(sorted({o for o in owners if o is not None})) or None,
+                "day_mark": facts.marks.get(case_id),
+            }
         )
     return out
 
 
-def _recompute(session: Session, where: str, params: tuple) -> int:
-    conn = session.connection()
-    rows = conn.exec_driver_sql(_SELECT + " WHERE " + where, params).fetchall()
+def _store(session: Session, out: list[dict]) -> None:
+    """Insert or replace the rollup rows (one upsert per dialect, see ``db.dialect``)."""
+    from db.dialect import upsert
+
+    if out:
+        upsert(session, CaseStat.__table__, out, key=("case_id",))
+
+
+def _recompute(session: Session, where) -> int:  # noqa: ANN001
+    rows = _case_rows(session, where)
     if not rows:
         return 0
-    out = _compute(session, rows, _Context(conn))
-    conn.exec_driver_sql(_INSERT, out)
-    return len(out)
+    _store(session, _compute(session, rows, _Context(session)))
+    return len(rows)
 
 
 def _recompute_cases(session: Session, case_ids: Iterable[int]) -> int:
     ids = sorted(set(case_ids))
     n = 0
     for i in range(0, len(ids), BATCH):
-        chunk = tuple(ids[i : i + BATCH])
-        n += _recompute(session, "c.id IN (" + ",".join("?" * len(chunk)) + ")", chunk)
+        n += _recompute(session, Case.id.in_(ids[i : i + BATCH]))
     return n
 
 
@@ -257,38 +273,26 @@ def refresh(session: Session, huddle_id: int) -> None:
     """Bring the rollup rows of what this transaction changed up to date (at least huddle ``huddle_id``'s)."""
     session.flush()
     p: _Pending | None = session.info.pop(_KEY, None)
-    conn = session.connection()
     if p is None or not p.cases or huddle_id in p.huddles:
-        _recompute(session, "c.huddle_id = ?", (huddle_id,))
+        _recompute(session, Case.huddle_id == huddle_id)
         done_huddles = {huddle_id}
     else:
         done_huddles = set()
     if p is None:
         return
     for other in p.huddles - done_huddles:
-        _recompute(session, "c.huddle_id = ?", (other,))
+        _recompute(session, Case.huddle_id == other)
         done_huddles.add(other)
     cases = set(p.cases)
     if p.sip_patients:
         # An earlier ready notice may have had its SIP deadline met by this decision.
-        pids = tuple(p.sip_patients)
-        day = conn.exec_driver_sql("SELECT date FROM huddle WHERE id = ?", (huddle_id,)).scalar()
-        since = (date.fromisoformat(day) - timedelta(days=SIP_LOOKBACK_DAYS)).isoformat() if day else "0000"
-        q = (
-            'SELECT c.id FROM "case" c JOIN huddle h ON h.id = c.huddle_id WHERE h.date >= ? AND c.patient_id IN ('
-            + ",".join("?" * len(pids))
-            + ")"
-        )
-        cases.update(cid for (cid,) in conn.exec_driver_sql(q, (since, *pids)))
+        day = session.scalar(select(Huddle.date).where(Huddle.id == huddle_id))
+        q = select(Case.id).join(Huddle, Huddle.id == Case.huddle_id).where(Case.patient_id.in_(sorted(p.sip_patients)))
+        if day is not None:
+            q = q.where(Huddle.date >= day - timedelta(days=SIP_LOOKBACK_DAYS))
+        cases.update(session.scalars(q))
     if done_huddles:
-        placeholders = ",".join("?" * len(done_huddles))
-        done = {
-            cid
-            for (cid,) in conn.exec_driver_sql(
-                f'SELECT id FROM "case" WHERE huddle_id IN ({placeholders})', tuple(done_huddles)
-            )
-        }
-        cases -= done
+        cases -= set(session.scalars(select(Case.id).where(Case.huddle_id.in_(sorted(done_huddles)))))
     if cases:
         _recompute_cases(session, cases)
 
@@ -313,7 +317,7 @@ def refresh_cases(session: Session, case_ids: Iterable[int]) -> int:
 def refresh_huddles(session: Session, huddle_ids: Iterable[int]) -> None:
     """Recompute whole huddles (catching up after changes made without ``refresh``)."""
     for hid in huddle_ids:
-        _recompute(session, "c.huddle_id = ?", (hid,))
+        _recompute(session, Case.huddle_id == hid)
     session.info.pop(_KEY, None)
 
 
@@ -321,19 +325,15 @@ def rebuild_all(session: Session) -> int:
     """Recompute the whole rollup (after bulk seeding, a demo, or a rule change); returns the rows written."""
     session.flush()
     session.info.pop(_KEY, None)
-    conn = session.connection()
-    conn.exec_driver_sql("DELETE FROM case_stat")
-    huddles = [hid for (hid,) in conn.exec_driver_sql("SELECT id FROM huddle ORDER BY date")]
-    ctx = _Context(conn)
+    session.execute(delete(CaseStat))
+    huddles = list(session.scalars(select(Huddle.id).order_by(Huddle.date)))
+    ctx = _Context(session)
     n = 0
     step = 20
     for i in range(0, len(huddles), step):
-        chunk = tuple(huddles[i : i + step])
-        rows = conn.exec_driver_sql(
-            _SELECT + " WHERE c.huddle_id IN (" + ",".join("?" * len(chunk)) + ")", chunk
-        ).fetchall()
+        rows = _case_rows(session, Case.huddle_id.in_(huddles[i : i + step]))
         if rows:
-            conn.exec_driver_sql(_INSERT, _compute(session, rows, ctx))
+            _store(session, _compute(session, rows, ctx))
             n += len(rows)
     return n
 
@@ -341,11 +341,7 @@ def rebuild_all(session: Session) -> int:
 def stale_huddles(session: Session, start: date, end: date) -> list[int]:
     """Huddles in the period whose cases and rollup rows differ in number (cases added or removed without
     ``refresh``, e.g. inserted directly)."""
-    conn = session.connection()
-    q = """
-    SELECT h.id FROM huddle h
-     WHERE h.date BETWEEN ? AND ?
-       AND (SELECT count(*) FROM "case" c WHERE c.huddle_id = h.id)
-           != (SELECT count(*) FROM case_stat cs WHERE cs.huddle_id = h.id)
-    """
-    return [hid for (hid,) in conn.exec_driver_sql(q, (start.isoformat(), end.isoformat()))]
+    cases = select(func.count()).select_from(Case).where(Case.huddle_id == Huddle.id).scalar_subquery()
+    stats = select(func.count()).select_from(CaseStat).where(CaseStat.huddle_id == Huddle.id).scalar_subquery()
+    q = select(Huddle.id).where(Huddle.date.between(start, end), cases != stats)
+    return list(session.scalars(q))

@@ -45,13 +45,27 @@ from huddle.store import Store
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
 KEY_SQL = {
     None: "'*'",  # everything in one group (read back as the overall row)
-    "day": "huddle_date",
     "week": "week",
-    "month": "substr(huddle_date, 1, 7)",
     "unit": "unit",
     "municipality": "municipality",
     "organisation": "organisation",
 }
+
+
+def key_sql(by: str | None, dialect: str) -> str:
+    """The SQL of a grouping's key, as text on every engine (days and months differ per dialect)."""
+    from db.dialect import date_text_sql
+
+    if by in ("day", "month"):
+        return date_text_sql(dialect, "huddle_date", by)
+    return KEY_SQL[by]
+
+
+def _period(sql: str):  # noqa: ANN202
+    """A text() statement whose :start and :end are dates on every engine."""
+    from sqlalchemy import Date, bindparam
+
+    return text(sql).bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
 SUGGEST_MIN_CASES = 20
 SUGGEST_PERCENTILE = 80
 SUGGEST_STEP_S = 30
@@ -220,11 +234,12 @@ SELECT k,
        count(duration_s), count(*), coalesce(sum(duration_s), 0),
        sum(CASE WHEN duration_s <= target_s THEN 1 ELSE 0 END),
        sum(CASE WHEN duration_s > target_s THEN 1 ELSE 0 END),
-       sum(deferred), sum(carried),
+       sum(CASE WHEN deferred THEN 1 ELSE 0 END), sum(CASE WHEN carried THEN 1 ELSE 0 END),
        count(ready_days), coalesce(sum(ready_days), 0), coalesce(sum(liable_days), 0),
        sum(CASE WHEN readiness = 'discharged' AND ready_days IS NOT NULL THEN 1 ELSE 0 END),
        coalesce(sum(CASE WHEN readiness = 'discharged' THEN ready_days END), 0),
-       sum(sip_due), sum(sip_met), sum(decisions), sum(home_visits),
+       sum(CASE WHEN sip_due THEN 1 ELSE 0 END), sum(CASE WHEN sip_met THEN 1 ELSE 0 END), sum(decisions),
+       sum(home_visits),
        sum(CASE WHEN day_mark = 'red' THEN 1 ELSE 0 END), sum(CASE WHEN day_mark = 'green' THEN 1 ELSE 0 END),
        sum(blockers)
   FROM base GROUP BY k
@@ -242,7 +257,8 @@ WITH h0 AS MATERIALIZED (
 h AS MATERIALIZED (
   SELECT k, d, c FROM h0{overall_h}),
 cum AS (
-  SELECT k, d, sum(c) OVER w AS cum, sum(c) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
+  SELECT k, d, CAST(sum(c) OVER w AS INTEGER) AS cum,
+         CAST(sum(c) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS INTEGER) AS n
     FROM h WINDOW w AS (PARTITION BY k ORDER BY d)),
 q AS MATERIALIZED (
   SELECT k, max(n) AS n,
@@ -252,14 +268,14 @@ q AS MATERIALIZED (
          min(CASE WHEN cum >= (3 * n + 3) / 4 THEN d END) AS q3
     FROM cum GROUP BY k),
 kept AS (
-  SELECT h.k, h.d, sum(h.c) OVER w AS cum,
-         sum(h.c) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS m
-    FROM h JOIN q ON q.k IS h.k
+  SELECT h.k, h.d, CAST(sum(h.c) OVER w AS INTEGER) AS cum,
+         CAST(sum(h.c) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS INTEGER) AS m
+    FROM h JOIN q ON q.k IS NOT DISTINCT FROM h.k
    WHERE q.n >= :min_n AND h.d >= q.q1 - 1.5 * (q.q3 - q.q1) AND h.d <= q.q3 + 1.5 * (q.q3 - q.q1)
   WINDOW w AS (PARTITION BY h.k ORDER BY h.d)),
 s AS (
   SELECT k, max(m) AS m, min(CASE WHEN cum >= (:pct * m + 99) / 100 THEN d END) AS pick FROM kept GROUP BY k)
-SELECT q.k, q.median, q.p90, q.n, q.q1, q.q3, s.m, s.pick FROM q LEFT JOIN s ON s.k IS q.k
+SELECT q.k, q.median, q.p90, q.n, q.q1, q.q3, s.m, s.pick FROM q LEFT JOIN s ON s.k IS NOT DISTINCT FROM q.k
 """
 _PCT_OVERALL = " UNION ALL SELECT :overall, d, sum(c) FROM h0 GROUP BY d"
 
@@ -268,7 +284,8 @@ _PCT_OVERALL = " UNION ALL SELECT :overall, d, sum(c) FROM h0 GROUP BY d"
 _MEETING = """
 WITH {base},
 g AS MATERIALIZED (
-  SELECT k, huddle_id, max(meeting_s) AS m, max(huddle_held) AS held, max(duration_s IS NOT NULL) AS disc
+  SELECT k, huddle_id, max(meeting_s) AS m, max(CASE WHEN huddle_held THEN 1 ELSE 0 END) AS held,
+         max(CASE WHEN duration_s IS NOT NULL THEN 1 ELSE 0 END) AS disc
     FROM base GROUP BY k, huddle_id),
 a AS MATERIALIZED (SELECT k, huddle_id, m, held, disc FROM g{overall_g})
 SELECT k, NULL, avg(m), sum(held), sum(disc) FROM a GROUP BY k{gaps}
@@ -279,11 +296,11 @@ UNION ALL
 SELECT a.k, miss.role, count(*), NULL, NULL
   FROM a JOIN (
     SELECT held.huddle_id, roles.column1 AS role
-      FROM (SELECT DISTINCT huddle_id FROM g WHERE held) AS held
+      FROM (SELECT DISTINCT huddle_id FROM g WHERE held = 1) AS held
       CROSS JOIN (VALUES {values}) AS roles
      WHERE NOT EXISTS (SELECT 1 FROM attendance t WHERE t.huddle_id = held.huddle_id AND t.role = roles.column1)
   ) AS miss ON miss.huddle_id = a.huddle_id
- WHERE a.held
+ WHERE a.held = 1
  GROUP BY a.k, miss.role"""
 
 _OWNERS = """
@@ -300,12 +317,13 @@ _ADDITIVE = (
 )
 
 
-def pct_sql(sql: str, by: str | None, **fmt: str) -> str:
+def pct_sql(sql: str, by: str | None, dialect: str = "sqlite", **fmt: str) -> str:
     """A statement with the period's rows keyed by the grouping ``by`` (with the overall row when grouped)."""
     grouped = by is not None
+    key = key_sql(by, dialect)
     return sql.format(
-        base=_BASE.format(key=KEY_SQL[by]),
-        key=KEY_SQL[by],
+        base=_BASE.format(key=key),
+        key=key,
         overall_h=_PCT_OVERALL if grouped else "",
         overall_g=_MEETING_OVERALL if grouped else "",
         **fmt,
@@ -313,7 +331,7 @@ def pct_sql(sql: str, by: str | None, **fmt: str) -> str:
 
 
 def _q(session, sql: str, by: str | None, params: dict, **fmt: str):  # noqa: ANN001, ANN202
-    return session.execute(text(pct_sql(sql, by, **fmt)), params).all()
+    return session.execute(_period(pct_sql(sql, by, session.get_bind().dialect.name, **fmt)), params).all()
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -376,7 +394,8 @@ def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> d
             gaps.setdefault(key_of(k), {})[role] = meeting
             continue
         a = acc[key_of(k)]
-        a.update(meeting_mean_s=meeting, huddles_held=held or 0, huddles=huddles or 0)
+        a.update(meeting_mean_s=None if meeting is None else float(meeting), huddles_held=held or 0,
+                 huddles=huddles or 0)
         a["patients_per_huddle"] = _share(a["cases"], a["huddles"])
     for k, g in gaps.items():
         acc[k]["attendance_gaps"] = tuple((r, g[r]) for r in roles if r in g)
@@ -419,7 +438,7 @@ def figures(store: Store, start: date, end: date, by: str | None = None) -> Stat
     if start > end:
         raise InputError("date.range", start=start.isoformat(), end=end.isoformat())
     _catch_up(store, start, end)
-    params = {"start": start.isoformat(), "end": end.isoformat()}
+    params = {"start": start, "end": end}
     with store.read() as s:
         cfg = _settings(s)
         roles = tuple(cfg.needed_roles)
@@ -429,27 +448,29 @@ def figures(store: Store, start: date, end: date, by: str | None = None) -> Stat
     return StatsResult(start, end, by, overall, groups, cfg.liability.name, cfg.target_s, roles)
 
 
-def _key_filter(by: str, key: str | None) -> str:
-    expr = KEY_SQL[by]
-    return f"{expr} IS :key"
+def _key_filter(by: str, key: str | None, dialect: str) -> str:
+    return f"{key_sql(by, dialect)} IS NOT DISTINCT FROM :key"
 
 
 def meetings(store: Store, start: date, end: date, by: str | None, key: str | None) -> list[MeetingRow]:
     """Drill-down: the huddles in which a group (or everything, when ``by`` is None) had cases."""
     store.require(*STATS_ROLES)
     check_grouping(by)
-    where = "" if by is None else " AND " + _key_filter(by, key)
+    dialect = store.engine.dialect.name
+    where = "" if by is None else " AND " + _key_filter(by, key, dialect)
     sql = f"""
     SELECT huddle_date, count(*), count(duration_s), avg(duration_s),
-           sum(CASE WHEN duration_s <= target_s THEN 1 ELSE 0 END), sum(deferred), max(meeting_s),
+           sum(CASE WHEN duration_s <= target_s THEN 1 ELSE 0 END), sum(CASE WHEN deferred THEN 1 ELSE 0 END),
+           max(meeting_s),
            sum(CASE WHEN day_mark = 'red' THEN 1 ELSE 0 END)
       FROM case_stat WHERE huddle_date BETWEEN :start AND :end{where}
      GROUP BY huddle_id, huddle_date ORDER BY huddle_date
     """
     with store.read() as s:
-        rows = s.execute(text(sql), {"start": start.isoformat(), "end": end.isoformat(), "key": key}).all()
+        rows = s.execute(_period(sql), {"start": start, "end": end, "key": key}).all()
     return [
-        MeetingRow(date.fromisoformat(d) if isinstance(d, str) else d, agenda, cases, mean, _share(within or 0, cases),
+        MeetingRow(date.fromisoformat(d) if isinstance(d, str) else d, agenda, cases,
+                   None if mean is None else float(mean), _share(within or 0, cases),
                    deferred or 0, meeting, red or 0)
         for d, agenda, cases, mean, within, deferred, meeting, red in rows
     ]
@@ -468,10 +489,10 @@ def export_rows(store: Store, start: date, end: date) -> list[ExportRow]:
       FROM case_stat WHERE huddle_date BETWEEN :start AND :end ORDER BY huddle_date, position, case_id
     """
     with store.read() as s:
-        rows = s.execute(text(sql), {"start": start.isoformat(), "end": end.isoformat()}).all()
+        rows = s.execute(_period(sql), {"start": start, "end": end}).all()
     out = [
         ExportRow(
-            huddle_date=date.fromisoformat(r[0]), position=r[1], unit=r[2], municipality=r[3], state=r[4],
+            huddle_date=date.fromisoformat(r[0]) if isinstance(r[0], str) else r[0], position=r[1], unit=r[2], municipality=r[3], state=r[4],
             duration_s=r[5], target_s=r[6], over_target=None if r[5] is None else r[5] > r[6], readiness=r[7],
             discharge_ready_days=r[8], payment_liable_days=r[9], deferred=bool(r[10]), decisions=r[11],
             blocker_owner=r[12], organisation=r[13], carried=bool(r[14]), home_visits=r[15],

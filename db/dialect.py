@@ -1,0 +1,41 @@
+"""The few statements that differ between SQLite and PostgreSQL, one function each.
+
+Everything else the store does is SQLAlchemy Core or ORM and runs unchanged on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+
+def upsert(session: Session, table: Table, rows: Sequence[dict], *, key: Sequence[str]) -> None:
+    """INSERT the rows; where a row with the same ``key`` exists, overwrite its other columns.
+
+    One statement per dialect (``INSERT … ON CONFLICT (key) DO UPDATE``, which both
+    SQLite and PostgreSQL have): safe when two writers refresh the same row at once.
+    """
+    name = session.get_bind().dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # pragma: no cover - huddle supports these two
+        raise NotImplementedError(f"no upsert for {name}")
+    stmt = insert(table)
+    columns = [c for c in rows[0] if c not in key]
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in columns})
+    session.execute(stmt, list(rows))
+
+
+def date_text_sql(dialect: str, column: str, part: str) -> str:
+    """SQL text of a Date column as ``YYYY-MM-DD`` (``part="day"``) or ``YYYY-MM`` (``"month"``).
+
+    SQLite keeps dates as that text already; PostgreSQL formats them with ``to_char``.
+    """
+    width = {"day": 10, "month": 7}[part]
+    if dialect == "postgresql":
+        return f"to_char({column}, '{'YYYY-MM-DD' if part == 'day' else 'YYYY-MM'}')"
+    return column if part == "day" else f"substr({column}, 1, {width})"
