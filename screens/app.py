@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -21,6 +21,11 @@ from textual.binding import Binding
 
 from huddle.i18n import t
 from screens.commands import ScreenCommands, translate_bindings
+
+if TYPE_CHECKING:
+    from huddle.clock import Clock
+    from huddle.settings import Settings
+    from screens.backend import StartInfo
 
 
 @dataclass
@@ -52,8 +57,8 @@ class HuddleApp(App[None]):
         *,
         store: Any = None,
         store_target: str | None = None,
-        clock: Any = None,
-        settings: Any = None,
+        clock: Clock | None = None,
+        settings: Settings | None = None,
         day: date | None = None,
         start: str | None = None,
         dark: bool = True,
@@ -67,13 +72,14 @@ class HuddleApp(App[None]):
 
         self.store = store
         self.store_target = store_target
-        self.clock = clock or (store.clock if store is not None else default_clock())
-        self.settings = settings
+        self.clock: Clock = clock or (store.clock if store is not None else default_clock())
+        # None until the store is open: then the store's settings, unless the caller gave some.
+        self.settings: Settings | None = settings
         self.start_day = day
         self.start_screen = start
         self.room_port = room_port
         self.theme = "textual-dark" if dark else "textual-light"
-        self.start_info = None
+        self.start_info: StartInfo | None = None
         self.today: date | None = None
         self._jobs: deque[_Job] = deque()
         self._jobs_lock = threading.Lock()
@@ -117,21 +123,21 @@ class HuddleApp(App[None]):
 
         self.exit(return_code=1, message=Text(f"{t('cli.error_prefix')} {detail}"))
 
-    def _opened(self, info) -> None:  # noqa: ANN001
+    def _opened(self, info: StartInfo) -> None:
         self.start_info = info
         self.today = info.today
         if self.settings is None:
             self.settings = info.settings
         if info.has_users:
-            self._sign_in()
+            self._sign_in(info)
         else:
-            self._show_start()
+            self._show_start(info)
 
-    def _sign_in(self) -> None:
+    def _sign_in(self, info: StartInfo) -> None:
         try:
             from screens.signin import SignInScreen
         except ImportError:
-            self._show_start()
+            self._show_start(info)
             return
 
         def signed_in(actor) -> None:  # noqa: ANN001
@@ -139,12 +145,11 @@ class HuddleApp(App[None]):
                 self.exit()
                 return
             self.store = self.store.with_actor(actor)
-            self._show_start()
+            self._show_start(info)
 
         self.push_screen(SignInScreen(self.store), callback=signed_in)
 
-    def _show_start(self) -> None:
-        info = self.start_info
+    def _show_start(self, info: StartInfo) -> None:
         screen = self.screen
         from screens.agenda import AgendaScreen
 
@@ -203,6 +208,7 @@ class HuddleApp(App[None]):
             if self.store is None:
                 from screens.backend import open_store
 
+                assert self.store_target is not None  # __init__ refuses an app with neither
                 self.store = open_store(self.store_target, self.clock)
             result = job.fn(self.store, *job.args, **job.kwargs)
         except Exception as exc:  # noqa: BLE001 - reported to the person, never a crash
@@ -320,8 +326,8 @@ def make_app(
     *,
     store: Any = None,
     store_target: str | None = None,
-    clock: Any = None,
-    settings: Any = None,
+    clock: Clock | None = None,
+    settings: Settings | None = None,
     day: date | None = None,
     start: str | None = None,
     dark: bool = True,
