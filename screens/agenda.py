@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,11 +17,19 @@ from huddle.i18n import t
 from screens.commands import translate_bindings
 from screens.widgets import fill_table, weekday_date
 
+if TYPE_CHECKING:
+    from screens.app import HuddleApp
+
 # Long cells are cut with an ellipsis; the whole text is in the edit dialog and on the live card.
 MAX_WIDTHS = {"unit": 28, "municipality": 16, "added_by": 18, "question": 60}
 
 
 class AgendaScreen(Screen):
+    if TYPE_CHECKING:
+        # Only shown by HuddleApp (whose store jobs, clock and settings it uses).  Typing only:
+        # at run time ``app`` stays Textual's own property.
+        app = getters.app(HuddleApp)
+
     BINDINGS = [
         Binding("a", "add", "tui.key.add"),
         Binding("e", "edit", "tui.key.edit"),
@@ -45,7 +54,7 @@ class AgendaScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static(t("tui.loading"), id="agenda-heading")
-        table = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="agenda-status")
         yield Footer()
@@ -161,7 +170,7 @@ class AgendaScreen(Screen):
         from screens.dialogs import TextDialog
 
         row = self._need_current()
-        if row is None:
+        if row is None or self.day is None:  # (rows are only loaded for a day)
             return
         today = self.app.today or self.day
 
@@ -185,7 +194,7 @@ class AgendaScreen(Screen):
         from screens.dialogs import ConfirmDialog
 
         row = self._need_current()
-        if row is None:
+        if row is None or self.day is None:  # (rows are only loaded for a day)
             return
 
         def done(yes: bool | None) -> None:

@@ -10,9 +10,10 @@ runs, so a killed app loses at most a second of the case's time.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -33,6 +34,13 @@ from screens.widgets import (
     weekday_date,
 )
 
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from huddle.dto import LiveState, PatientCard
+    from huddle.room.control import RoomController, RoomInfo
+    from screens.app import HuddleApp
+
 # The same values as huddle.services.meeting (not imported here: it imports SQLAlchemy).
 DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
 READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
@@ -47,6 +55,11 @@ TIME_WIDTH = {"time": 7}  # room for h:mm:ss
 
 
 class LiveScreen(Screen):
+    if TYPE_CHECKING:
+        # Only shown by HuddleApp (whose store jobs, clock and settings it uses).  Typing only:
+        # at run time ``app`` stays Textual's own property.
+        app = getters.app(HuddleApp)
+
     BINDINGS = [
         Binding("s", "start", "tui.key.start"),
         Binding("n", "next", "tui.key.next"),
@@ -69,12 +82,12 @@ class LiveScreen(Screen):
         super().__init__()
         translate_bindings(self)
         self.day = day
-        self.live = None
-        self.room = None
-        self.room_info = None
+        self.live: LiveState | None = None
+        self.room: RoomController | None = None
+        self.room_info: RoomInfo | None = None
         self.room_people: list[dict] = []
         self._room_starting = False
-        self._room_poll = None
+        self._room_poll: Timer | None = None
         self._beat_pending = False
         self._row_times: dict[int, str] = {}
 
@@ -141,7 +154,7 @@ class LiveScreen(Screen):
     def reload(self, explicit: bool = False) -> None:
         """Load the huddle: explicitly (on opening: recovers a killed case's open interval and logs
         the read), or quietly (a periodic refresh, e.g. for attendance from the video room: read-only)."""
-        quiet = {} if explicit else {"recover": False, "audit": False}
+        quiet: dict[str, Any] = {} if explicit else {"recover": False, "audit": False}
         self.app.run_store(_meeting("load_live"), self.day, on_done=self.apply, key=f"live-{self.day}", **quiet)
 
     def do(self, name: str, *args, notify: str | None = None) -> None:  # noqa: ANN002
@@ -242,12 +255,17 @@ class LiveScreen(Screen):
     def _tz(self) -> str:
         return getattr(self.app.settings, "tz", "Europe/Stockholm")
 
-    def _current_name(self) -> str | None:
+    def _current(self) -> tuple[int | None, PatientCard] | None:
+        """The current case's id and card, or None (and a warning) when no case is shown."""
         live = self.live
         if live is None or live.card is None:
             self.notify(t("tui.live.need_case"), severity="warning")
             return None
-        return live.card.case.name or ""
+        return live.current_case_id, live.card
+
+    def _current_name(self) -> str | None:
+        current = self._current()
+        return None if current is None else current[1].case.name or ""
 
     # -- actions -----------------------------------------------------------------------
     def action_start(self) -> None:
@@ -284,10 +302,11 @@ class LiveScreen(Screen):
     def action_decision(self) -> None:
         from screens.dialogs import DecisionDialog, DecisionInput
 
-        name = self._current_name()
-        if name is None:
+        current = self._current()
+        if current is None:
             return
-        case_id = self.live.current_case_id
+        case_id, card = current
+        name = card.case.name or ""
 
         def save(d: DecisionInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(
@@ -307,10 +326,11 @@ class LiveScreen(Screen):
     def action_readiness(self) -> None:
         from screens.dialogs import ReadinessDialog, ReadinessInput
 
-        name = self._current_name()
-        if name is None:
+        current = self._current()
+        if current is None:
             return
-        case_id = self.live.current_case_id
+        case_id, card = current
+        name = card.case.name or ""
 
         def save(r: ReadinessInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(
@@ -324,16 +344,17 @@ class LiveScreen(Screen):
                 on_error=bad,
             )
 
-        dialog = ReadinessDialog(name, READINESS_STATES, self.live.card.readiness, self._tz())
+        dialog = ReadinessDialog(name, READINESS_STATES, card.readiness, self._tz())
         self._open_form(dialog, save, t("tui.live.readiness_saved"))
 
     def action_blocker(self) -> None:
         from screens.dialogs import BlockerDialog, BlockerInput
 
-        name = self._current_name()
-        if name is None:
+        current = self._current()
+        if current is None:
             return
-        case_id = self.live.current_case_id
+        case_id, card = current
+        name = card.case.name or ""
 
         def save(b: BlockerInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(
@@ -345,10 +366,11 @@ class LiveScreen(Screen):
     def action_day_mark(self) -> None:
         from screens.dialogs import DayMarkDialog, DayMarkInput
 
-        name = self._current_name()
-        if name is None:
+        current = self._current()
+        if current is None:
             return
-        case_id = self.live.current_case_id
+        case_id, card = current
+        name = card.case.name or ""
 
         def save(m: DayMarkInput, ok, bad) -> None:  # noqa: ANN001
             self.app.run_store(_call("mark_day"), case_id, m.colour, m.note, on_done=ok, on_error=bad)
@@ -440,6 +462,7 @@ class LiveScreen(Screen):
         live = self.live
         if live is None or live.huddle.state != "running":
             return
+        assert event.row_key.value is not None  # fill_table keys every row with its case id
         case_id = int(event.row_key.value)
         if case_id != live.current_case_id:
             self.do("select_case", case_id)
@@ -481,6 +504,7 @@ class LiveScreen(Screen):
     async def _start_room(self) -> None:
         room = self.room
         try:
+            assert room is not None  # set by action_room just before this worker
             info = await room.start()
         except Exception as exc:  # noqa: BLE001
             self.room = None
