@@ -13,6 +13,7 @@ from functools import partial
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.types import IgnoreReturnCallbackType
 
 from huddle.i18n import t
 
@@ -80,7 +81,7 @@ def visible_bindings(screen) -> list[tuple[str, Binding]]:  # noqa: ANN001
 class ScreenCommands(Provider):
     """Every described key binding of the active screen and the app, runnable from the palette."""
 
-    def _commands(self) -> Iterable[tuple[str, object, str]]:
+    def _commands(self) -> Iterable[tuple[str, IgnoreReturnCallbackType, str]]:
         screen = self.screen
         for prefix, binding in visible_bindings(screen):
             target = screen if prefix == "screen" else self.app

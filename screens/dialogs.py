@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from rich.text import Text
 from textual import on
@@ -168,6 +169,7 @@ class FormDialog(ModalScreen):
         return True, cleaned
 
     def check_all(self) -> dict[str, object] | None:
+        """Every field's cleaned value (what its validator returned: ``submit`` casts it back), or None."""
         values: dict[str, object] = {}
         ok_all = True
         for inp in self.query(Input):
@@ -343,10 +345,10 @@ class DecisionDialog(FormDialog):
     def submit(self, values: dict[str, object]) -> None:
         self.finish(
             DecisionInput(
-                text=values["text"],
-                responsible_org=values["org"] or None,
-                responsible_person=values["person"] or None,
-                due_date=values["due"],
+                text=cast(str, values["text"]),
+                responsible_org=cast(str, values["org"]) or None,
+                responsible_person=cast(str, values["person"]) or None,
+                due_date=cast("date | None", values["due"]),
                 kind=self.select_value("kind") or "other",
             )
         )
@@ -379,15 +381,15 @@ class ReadinessDialog(FormDialog):
 
         from huddle.clock import UTC
 
-        ready_at = values["ready_at"]
+        ready_at = cast("datetime | None", values["ready_at"])
         if isinstance(ready_at, datetime):
             ready_at = ready_at.replace(tzinfo=ZoneInfo(self.tz)).astimezone(UTC)
         self.finish(
             ReadinessInput(
                 state=self.select_value("state") or "not_ready",
-                expected_date=values["expected"],
+                expected_date=cast("date | None", values["expected"]),
                 ready_at=ready_at,
-                discharged_date=values["discharged"],
+                discharged_date=cast("date | None", values["discharged"]),
             )
         )
 
@@ -401,7 +403,7 @@ class BlockerDialog(FormDialog):
         yield from self.field("org", t("tui.blocker.org"), "", required)
 
     def submit(self, values: dict[str, object]) -> None:
-        self.finish(BlockerInput(what=values["what"], owner_org=values["org"]))
+        self.finish(BlockerInput(what=cast(str, values["what"]), owner_org=cast(str, values["org"])))
 
 
 class DayMarkDialog(FormDialog):
@@ -470,7 +472,11 @@ class AttendanceDialog(FormDialog):
 
     def submit(self, values: dict[str, object]) -> None:
         self.finish(
-            AttendanceInput(name=values["name"], organisation=values["org"] or None, role=self.select_value("role") or None)
+            AttendanceInput(
+                name=cast(str, values["name"]),
+                organisation=cast(str, values["org"]) or None,
+                role=self.select_value("role") or None,
+            )
         )
 
 
@@ -490,8 +496,8 @@ class SettingsDialog(FormDialog):
     def submit(self, values: dict[str, object]) -> None:
         self.dismiss(
             SettingsResult(
-                target_s=int(values["target"]) * 60,
-                timebox_s=int(values["timebox"]) * 60,
+                target_s=cast(int, values["target"]) * 60,  # minutes() returned an int
+                timebox_s=cast(int, values["timebox"]) * 60,
                 dark=self.query_one("#dark", Switch).value,
             )
         )

@@ -98,7 +98,7 @@ class TrendPlot(PlotextPlot):
         plt.clear_figure()
         plt.title(title)
         if labels:
-            xs = list(range(1, len(labels) + 1))
+            xs: list[float] = list(range(1, len(labels) + 1))
             plt.plot(xs, p90, label="p90", marker="braille")
             plt.plot(xs, median, label=t("stats.col.median_s"), marker="braille")
             plt.plot(xs, [target] * len(xs), label=t("stats.screen.target"), marker="dot")
@@ -115,6 +115,15 @@ class _Query:
     by: str | None
 
 
+@dataclass(frozen=True)
+class _Period:
+    """A query once the store has filled in its defaults: both ends known."""
+
+    start: date
+    end: date
+    by: str | None
+
+
 class StatsScreen(Screen):
     """Figures for managers: ``StatsScreen(store)``."""
 
@@ -127,7 +136,7 @@ class StatsScreen(Screen):
     ]
 
     class Loaded(Message):
-        def __init__(self, query: _Query, result: Any, trend: Any) -> None:
+        def __init__(self, query: _Period, result: Any, trend: Any) -> None:
             super().__init__()
             self.query = query
             self.result = result
@@ -267,7 +276,7 @@ class StatsScreen(Screen):
         except Exception as exc:  # noqa: BLE001 - shown to the person, never a crash
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Loaded(_Query(start, end, query.by), result, trend))
+        self.post_message(self.Loaded(_Period(start, end, query.by), result, trend))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats-meetings")
     def load_meetings(self, start: date, end: date, by: str | None, key: Any, label: str) -> None:
