@@ -14,8 +14,12 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from huddle.errors import StoreError
+
+if TYPE_CHECKING:
+    import aiohttp
 
 START_TIMEOUT_S = 30.0
 
@@ -51,7 +55,7 @@ class RoomController:
         self._proc: asyncio.subprocess.Process | None = None
         self._control: str | None = None
         self._token: str | None = None
-        self._session = None
+        self._session: aiohttp.ClientSession | None = None
         self._stderr: list[str] = []
         self._stderr_task: asyncio.Task | None = None
 
@@ -80,14 +84,15 @@ class RoomController:
         env = {**os.environ, **(self.env or {})}
         if self.store is not None:
             env.update(await asyncio.to_thread(_delegation, self.store))
-        self._proc = await asyncio.create_subprocess_exec(
+        self._proc = proc = await asyncio.create_subprocess_exec(
             # stdin is a pipe we never write: it closes when this process ends, and the room stops then.
             *self.command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=env, start_new_session=True,
         )
+        assert proc.stdout is not None  # stdout=PIPE
         self._stderr_task = asyncio.ensure_future(self._collect_stderr())
         try:
-            line = await asyncio.wait_for(self._proc.stdout.readline(), START_TIMEOUT_S)
+            line = await asyncio.wait_for(proc.stdout.readline(), START_TIMEOUT_S)
         except TimeoutError:
             line = b""
         try:

@@ -83,7 +83,7 @@ class Source:
         self._want_key = True
         self._last_key = 0.0
         self._last_pts: float | None = None
-        self._codec = None
+        self._codec: av.video.codeccontext.VideoCodecContext | None = None
         self._count = 0
         self._opus: OpusEncoder | None = None
         self._last_sound = 0.0

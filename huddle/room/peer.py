@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import av
 import numpy as np
-from aiohttp import ClientSession, WSMsgType
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType
+from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcconfiguration import RTCBundlePolicy
 from av import AudioFrame, VideoFrame
@@ -175,9 +175,9 @@ class PythonParticipant:
         self.pre_encoded = pre_encoded
         self.voice = voice  # the synthetic microphone's amplitude (0: silence)
         self.session: ClientSession | None = None
-        self.ws = None
+        self.ws: ClientWebSocketResponse | None = None
         self.pc: RTCPeerConnection | None = None
-        self.channel = None
+        self.channel: RTCDataChannel | None = None
         self.welcome: dict | None = None
         self.roster: dict | None = None
         self.banners: list[tuple[float, dict]] = []
@@ -192,11 +192,11 @@ class PythonParticipant:
     async def join(self, code: str, *, ssl=None) -> dict:  # noqa: ANN001
         self.session = ClientSession()
         ws_url = self.base_url.replace("http", "ws", 1) + "/ws"
-        self.ws = await self.session.ws_connect(ws_url, **({"ssl": ssl} if ssl is not None else {}))
+        self.ws = ws = await self.session.ws_connect(ws_url, **({"ssl": ssl} if ssl is not None else {}))
         self.joined_at = time.monotonic()
-        await self.ws.send_json({"type": "join", "code": code, "name": self.name,
-                                 "organisation": self.organisation, "role": self.role})
-        msg = await self.ws.receive_json(timeout=60)
+        await ws.send_json({"type": "join", "code": code, "name": self.name,
+                            "organisation": self.organisation, "role": self.role})
+        msg = await ws.receive_json(timeout=60)
         if msg.get("type") != "welcome":
             await self.close()
             raise Refused(msg)
@@ -221,9 +221,9 @@ class PythonParticipant:
                                            if c.mimeType.lower() == "audio/opus"])
         vslots = [pc.addTransceiver("video", direction="recvonly") for _ in range(slots)]
         aslots = [pc.addTransceiver("audio", direction="recvonly") for _ in range(slots)]
-        self.channel = pc.createDataChannel("room")
+        self.channel = channel = pc.createDataChannel("room")
 
-        @self.channel.on("message")
+        @channel.on("message")
         def on_message(message) -> None:  # noqa: ANN001
             data = json.loads(message)
             if data.get("type") == "banner":
@@ -232,7 +232,7 @@ class PythonParticipant:
 
         @pc.on("track")
         def on_track(track) -> None:  # noqa: ANN001
-            mid = next((t.mid for t in pc.getTransceivers() if t.receiver.track is track), "?")
+            mid = next((t.mid for t in pc.getTransceivers() if t.receiver.track is track), None) or "?"
             rec = Received(track.kind, mid)
             self.received[mid] = rec
             self._tasks.append(asyncio.ensure_future(self._read(track, rec)))
@@ -245,9 +245,9 @@ class PythonParticipant:
         layout = {"video": own_v.mid, "audio": own_a.mid,
                   "video_slots": [t.mid for t in vslots], "audio_slots": [t.mid for t in aslots]}
         self.timings["offer"] = time.monotonic() - self.joined_at
-        await self.ws.send_json({"type": "offer", "sdp": pc.localDescription.sdp, "layout": layout})
+        await ws.send_json({"type": "offer", "sdp": pc.localDescription.sdp, "layout": layout})
         while True:
-            msg = await self.ws.receive_json(timeout=60)
+            msg = await ws.receive_json(timeout=60)
             if msg.get("type") == "answer":
                 break
             if msg.get("type") == "refused":
@@ -256,7 +256,7 @@ class PythonParticipant:
             self._handle(msg)
         self.timings["answer"] = time.monotonic() - self.joined_at
         await pc.setRemoteDescription(RTCSessionDescription(sdp=msg["sdp"], type="answer"))
-        self._tasks.append(asyncio.ensure_future(self._listen()))
+        self._tasks.append(asyncio.ensure_future(self._listen(ws)))
         return self.welcome
 
     def _handle(self, msg: dict) -> None:
@@ -264,9 +264,9 @@ class PythonParticipant:
             self.roster = msg
             self.roster_event.set()
 
-    async def _listen(self) -> None:
+    async def _listen(self, ws: ClientWebSocketResponse) -> None:
         try:
-            async for msg in self.ws:
+            async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     continue
                 self._handle(json.loads(msg.data))

@@ -305,9 +305,10 @@ class Room:
         }
         used: set[str] = set()
         for kind in ("video", "audio"):
-            t = by_mid.get(str(layout.get(kind)))
+            own = str(layout.get(kind))  # the person's own track's mid (t.mid == own: by_mid is keyed by mid)
+            t = by_mid.get(own)
             if t is not None and t.kind == kind:
-                used.add(t.mid)
+                used.add(own)
                 t.direction = "recvonly"
                 track = t.receiver.track
                 if track is not None and track in received:
@@ -316,17 +317,20 @@ class Room:
                     setattr(p, kind, src)
                     src.start()
             slots = p.video_slots if kind == "video" else p.audio_slots
-            for mid in list(layout.get(f"{kind}_slots") or [])[: self.config.max_participants - 1]:
-                t = by_mid.get(str(mid))
-                if t is None or t.kind != kind or t.mid in used:
+            for slot_mid in list(layout.get(f"{kind}_slots") or [])[: self.config.max_participants - 1]:
+                mid = str(slot_mid)  # (t.mid == mid)
+                t = by_mid.get(mid)
+                if t is None or t.kind != kind or mid in used:
                     continue
-                used.add(t.mid)
+                used.add(mid)
                 t.direction = "sendonly"
                 t._codecs = filter_preferred_codecs(t._codecs, only[kind]) or t._codecs
                 slot = SlotTrack(kind)
                 t.sender.replaceTrack(slot)
-                t.sender._send_keyframe = slot.request_keyframe  # PLI/FIR reach the one shared encoder
-                slots.append((t.mid, slot))
+                # PLI/FIR reach the one shared encoder.  Replacing aiortc's private method is the point,
+                # which mypy refuses for any method.
+                t.sender._send_keyframe = slot.request_keyframe  # type: ignore[method-assign]
+                slots.append((mid, slot))
         for t in pc.getTransceivers():
             if t.mid not in used:
                 t.direction = "inactive"
@@ -621,7 +625,7 @@ async def serve(room: Room, host: str, port: int, ssl_context=None, ready=None, 
     import signal
     import threading
 
-    room.stop_requested = asyncio.Event()
+    room.stop_requested = stop_requested = asyncio.Event()
     if _is_loopback(host) or host in ("localhost", "0.0.0.0", "::"):
         include_loopback_candidates()
     runner = web.AppRunner(room.app(), handle_signals=False, access_log=None)
@@ -635,7 +639,7 @@ async def serve(room: Room, host: str, port: int, ssl_context=None, ready=None, 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, room.stop_requested.set)
+            loop.add_signal_handler(sig, stop_requested.set)
         except (NotImplementedError, RuntimeError):
             pass
     if watch_stdin:
@@ -645,13 +649,13 @@ async def serve(room: Room, host: str, port: int, ssl_context=None, ready=None, 
                     pass
             except (OSError, ValueError):
                 pass
-            loop.call_soon_threadsafe(room.stop_requested.set)
+            loop.call_soon_threadsafe(stop_requested.set)
 
         threading.Thread(target=wait_for_parent, name="room-parent", daemon=True).start()
     if ready is not None:
         ready(actual_port)
     try:
-        await room.stop_requested.wait()
+        await stop_requested.wait()
     finally:
         await room.close()
         await runner.cleanup()
