@@ -55,7 +55,7 @@ def parse_agenda_csv(text: str, today: date) -> list[dict[str, str]]:
                 record = record[:-1]
             if len(record) not in (len(names),) and not (len(record) == 4 and len(names) == 5):
                 raise InputError("csv.columns", line=line, found=len(record), expected=len(names))
-            values = dict(zip(names, record))
+            values: dict[str, str | None] = dict(zip(names, record))
             try:
                 clean = validate_patient(values, today)
             except HuddleError as exc:

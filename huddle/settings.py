@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from huddle.clock import DEFAULT_TZ
@@ -40,7 +41,7 @@ class Settings:
     @classmethod
     def from_rows(cls, rows: dict[str, str]) -> Settings:
         s = cls()
-        changes = {}
+        changes: dict[str, Any] = {}  # field name -> a value of that field's type
         for f in fields(cls):
             if f.name not in rows:
                 continue
