@@ -11,20 +11,34 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 
-def upsert(session: Session, table: Table, rows: Sequence[dict], *, key: Sequence[str]) -> None:
-    """INSERT the rows; where a row with the same ``key`` exists, overwrite its other columns.
-
-    One statement per dialect (``INSERT … ON CONFLICT (key) DO UPDATE``, which both
-    SQLite and PostgreSQL have): safe when two writers refresh the same row at once.
-    """
+def _insert(session: Session):  # noqa: ANN202
     name = session.get_bind().dialect.name
     if name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     elif name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:  # pragma: no cover - huddle supports these two
-        raise NotImplementedError(f"no upsert for {name}")
-    stmt = insert(table)
+        raise NotImplementedError(f"no INSERT ... ON CONFLICT for {name}")
+    return insert
+
+
+def insert_if_missing(session: Session, table: Table, values: dict, *, key: Sequence[str]) -> bool:
+    """INSERT one row unless a row with the same unique ``key`` exists (``ON CONFLICT DO NOTHING``).
+
+    True when this call inserted it. Two writers doing get-or-create at once both succeed:
+    one inserts, the other finds the row (no unique-constraint error, no duplicate).
+    """
+    stmt = _insert(session)(table).values(values).on_conflict_do_nothing(index_elements=list(key))
+    return bool(session.execute(stmt).rowcount)
+
+
+def upsert(session: Session, table: Table, rows: Sequence[dict], *, key: Sequence[str]) -> None:
+    """INSERT the rows; where a row with the same ``key`` exists, overwrite its other columns.
+
+    One statement per dialect (``INSERT … ON CONFLICT (key) DO UPDATE``, which both
+    SQLite and PostgreSQL have): safe when two writers refresh the same row at once.
+    """
+    stmt = _insert(session)(table)
     columns = [c for c in rows[0] if c not in key]
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in columns})
     session.execute(stmt, list(rows))

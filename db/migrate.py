@@ -43,25 +43,11 @@ def upgrade_to_head(engine: Engine) -> bool:
 
     cfg = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # SQLite's BEGIN IMMEDIATE serialises two upgraders; PostgreSQL needs a lock of its own.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4855270)")  # "huddle" upgrade lock
         before = MigrationContext.configure(conn).get_current_revision()
         cfg.attributes["connection"] = conn
+        # The access log's append-only triggers come with migration 0002 (both engines).
         command.upgrade(cfg, "head")
-        install_audit_guards(conn)
         return before != MigrationContext.configure(conn).get_current_revision()
-
-
-# The access log is append-only: the store itself refuses to change or delete an event.
-AUDIT_GUARDS = (
-    "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
-)
-
-
-def install_audit_guards(conn) -> None:  # noqa: ANN001
-    """Triggers (SQLite) that make audit_event append-only; kept out of the regenerated migration 0001."""
-    if conn.dialect.name != "sqlite":
-        return
-    for ddl in AUDIT_GUARDS:
-        conn.exec_driver_sql(ddl)

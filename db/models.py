@@ -111,7 +111,8 @@ class Case(Base):
     __tablename__ = "case"
     __table_args__ = (
         UniqueConstraint("huddle_id", "patient_id", name="uq_case_huddle_patient"),
-        Index("ix_case_huddle_position", "huddle_id", "position"),
+        # Unique: two writers can never give two cases the same place (migration 0002).
+        Index("uq_case_huddle_position", "huddle_id", "position", unique=True),
         Index("ix_case_patient", "patient_id"),
     )
 

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huddle.clock import UTC, FakeClock, local_date
+from huddle.readiness import PRESETS, liable_days, ready_days, sip_deadline
 from tests import pg
 from tests.conftest import ENGINES
-from huddle.readiness import PRESETS, liable_days, ready_days, sip_deadline
 
 TZ = "Europe/Stockholm"
 BASE = date(2026, 3, 23)  # a Monday; the period spans the switch to summer time and three months

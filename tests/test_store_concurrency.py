@@ -1,13 +1,14 @@
 """Several people writing at once: 8 processes add different patients to one agenda at the same moment.
 
-Real processes on one real SQLite file; a barrier releases them together so that every
-"read the last position, then insert" overlaps.  Nothing may be lost, duplicated or refused.
+Real processes on one real store (a SQLite file, and a real PostgreSQL server); a barrier
+releases them together so that every "read the last position, then insert" and every
+get-or-create of the day's huddle and the patient overlaps.  Nothing may be lost,
+duplicated or refused, on either engine.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -62,12 +63,12 @@ def _writer(path: str, writer: int, count: int, barrier, results, create_at_barr
         store.close()
 
 
-def _run_writers(db_path, count: int):
-    Store.open(str(db_path)).close()  # created and migrated before the race; no engine is inherited
+def _run_writers(target: str, count: int):
+    Store.open(target).close()  # created and migrated before the race; no engine is inherited
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(WRITERS)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(str(db_path), w, count, barrier, results)) for w in range(WRITERS)]
+    procs = [ctx.Process(target=_writer, args=(target, w, count, barrier, results)) for w in range(WRITERS)]
     for p in procs:
         p.start()
     got = [results.get(timeout=120) for _ in range(WRITERS * count)]
@@ -77,25 +78,27 @@ def _run_writers(db_path, count: int):
     return got
 
 
-def _stored(db_path):
-    con = sqlite3.connect(db_path)
+def _stored(target: str):
+    from sqlalchemy import Date, bindparam, text
+
+    store = Store.open(target, create=False)
     try:
-        cases = con.execute(
-            "SELECT c.position, p.pnr FROM \"case\" c JOIN huddle h ON h.id = c.huddle_id "
-            "JOIN patient p ON p.id = c.patient_id WHERE h.date = ? ORDER BY c.position",
-            (DAY.isoformat(),),
-        ).fetchall()
-        huddles = con.execute("SELECT count(*) FROM huddle WHERE date = ?", (DAY.isoformat(),)).fetchone()[0]
-        audit = con.execute("SELECT count(*) FROM audit_event WHERE action = 'create'").fetchone()[0]
-        return cases, huddles, audit
+        with store.read() as s:
+            day = bindparam("day", DAY, type_=Date)
+            cases = s.execute(text(
+                'SELECT c.position, p.pnr FROM "case" c JOIN huddle h ON h.id = c.huddle_id '
+                "JOIN patient p ON p.id = c.patient_id WHERE h.date = :day ORDER BY c.position").bindparams(day)).all()
+            huddles = s.scalar(text("SELECT count(*) FROM huddle WHERE date = :day").bindparams(day))
+            audit = s.scalar(text("SELECT count(*) FROM audit_event WHERE action = 'create'"))
+        return [tuple(r) for r in cases], huddles, audit
     finally:
-        con.close()
+        store.close()
 
 
-def test_eight_processes_add_different_patients_at_the_same_moment(db_path):
-    got = _run_writers(db_path, 1)
+def test_eight_processes_add_different_patients_at_the_same_moment(store_target):
+    got = _run_writers(store_target, 1)
     assert [g for g in got if g[0] != "ok"] == []
-    cases, huddles, audit = _stored(db_path)
+    cases, huddles, audit = _stored(store_target)
     assert huddles == 1  # the huddle row made once, not once per writer
     assert [pos for pos, _ in cases] == list(range(1, WRITERS + 1))
     assert sorted(pnr for _, pnr in cases) == sorted(fictitious_pnr(w, 0) for w in range(WRITERS))
@@ -104,25 +107,25 @@ def test_eight_processes_add_different_patients_at_the_same_moment(db_path):
 
 
 @pytest.mark.slow
-def test_eight_processes_keep_writing_nothing_lost_or_duplicated(db_path):
+def test_eight_processes_keep_writing_nothing_lost_or_duplicated(store_target):
     count = 15
-    got = _run_writers(db_path, count)
+    got = _run_writers(store_target, count)
     assert [g for g in got if g[0] != "ok"] == []
-    cases, huddles, _ = _stored(db_path)
+    cases, huddles, _ = _stored(store_target)
     total = WRITERS * count
     assert huddles == 1
     assert [pos for pos, _ in cases] == list(range(1, total + 1))
     assert len({pnr for _, pnr in cases}) == total
 
 
-def test_the_same_patient_from_two_processes_stands_once(db_path):
+def test_the_same_patient_from_two_processes_stands_once(store_target):
     """Two nurses put the same patient on the agenda at the same moment: one succeeds, one is told why."""
-    Store.open(str(db_path)).close()
+    Store.open(store_target).close()
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(2)
     results = ctx.Queue()
 
-    procs = [ctx.Process(target=_writer, args=(str(db_path), 0, 1, barrier, results)) for _ in range(2)]
+    procs = [ctx.Process(target=_writer, args=(store_target, 0, 1, barrier, results)) for _ in range(2)]
     for p in procs:
         p.start()
     got = sorted(results.get(timeout=60) for _ in range(2))
@@ -130,7 +133,7 @@ def test_the_same_patient_from_two_processes_stands_once(db_path):
         p.join(timeout=60)
     assert [g[0] for g in got] == ["error", "ok"]
     assert got[0][3].startswith("InputError") and "already on the agenda" in got[0][3]
-    cases, _, _ = _stored(db_path)
+    cases, _, _ = _stored(store_target)
     assert len(cases) == 1
 
 
@@ -146,7 +149,7 @@ def test_eight_processes_create_a_new_store_at_the_same_moment(db_path):
     for p in procs:
         p.join(timeout=60)
     assert [g for g in got if g[0] != "ok"] == []
-    cases, huddles, _ = _stored(db_path)
+    cases, huddles, _ = _stored(str(db_path))
     assert huddles == 1
     assert [pos for pos, _ in cases] == list(range(1, WRITERS + 1))
     assert sorted(p.name for p in db_path.parent.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [db_path.name]

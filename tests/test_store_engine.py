@@ -33,6 +33,7 @@ def test_a_new_store_file_is_readable_by_its_owner_only(tmp_path):
         store.close()
 
 
+@pytest.mark.sqlite_only
 def test_wal_foreign_keys_synchronous_and_busy_timeout(store):
     assert _pragma(store, "journal_mode") == "wal"
     assert _pragma(store, "foreign_keys") == 1

@@ -47,27 +47,46 @@ def _today_and_day(store: Store, day: date | None) -> tuple[date, date]:
 
 
 def get_or_create_huddle(session: Session, day: date) -> Huddle:
-    huddle = session.scalar(select(Huddle).where(Huddle.date == day))
+    """The huddle of ``day``, made if missing, and locked for this transaction.
+
+    Safe when several writers ask at once, on every engine: the row is inserted with
+    ``ON CONFLICT DO NOTHING`` on its unique date, then read ``FOR UPDATE`` (PostgreSQL
+    waits there for the other writers of this huddle; SQLite's BEGIN IMMEDIATE already
+    serialises writers). So "max position + 1" and the agenda's order are decided by
+    one writer at a time.
+    """
+    from db.dialect import insert_if_missing
+
+    huddle = session.scalar(select(Huddle).where(Huddle.date == day).with_for_update())
     if huddle is None:
         cfg = settings_mod.load(session)
-        huddle = Huddle(date=day, target_s=cfg.target_s, timebox_s=cfg.timebox_s, planned_start=cfg.meeting_time)
-        session.add(huddle)
-        session.flush()
+        values = {"date": day, "target_s": cfg.target_s, "timebox_s": cfg.timebox_s,
+                  "planned_start": cfg.meeting_time}
+        insert_if_missing(session, Huddle.__table__, values, key=("date",))
+        huddle = session.scalars(select(Huddle).where(Huddle.date == day).with_for_update()).one()
     return huddle
 
 
+def lock_huddle(session: Session, huddle_id: int) -> None:
+    """Hold the huddle's row for this transaction before its agenda's positions change."""
+    session.execute(select(Huddle.id).where(Huddle.id == huddle_id).with_for_update())
+
+
 def find_or_create_patient(store: Store, session: Session, values: dict[str, str]) -> Patient:
+    from db.dialect import insert_if_missing
+
     patient = session.scalar(select(Patient).where(Patient.pnr == values["pnr"]))
+    created = False
     if patient is None:
-        patient = Patient(
-            pnr=values["pnr"],
-            name=values["name"],
-            unit=values["unit"],
-            municipality=values["municipality"],
-            created_at=store.now_db(),
+        created = insert_if_missing(
+            session,
+            Patient.__table__,
+            {"pnr": values["pnr"], "name": values["name"], "unit": values["unit"],
+             "municipality": values["municipality"], "created_at": store.now_db()},
+            key=("pnr",),
         )
-        session.add(patient)
-        session.flush()
+        patient = session.scalars(select(Patient).where(Patient.pnr == values["pnr"])).one()
+    if created:
         # Logged by the caller's one event for the whole change (case.add names the new patient).
         patient.is_new = True  # type: ignore[attr-defined]
     else:
@@ -302,6 +321,7 @@ def move_case(store: Store, case_id: int, offset: int) -> list[CaseRow]:
     store.require("nurse", "facilitator")
     with store.write() as s:
         case = _load_case(s, case_id, None)
+        lock_huddle(s, case.huddle_id)
         siblings = list(s.scalars(select(Case).where(Case.huddle_id == case.huddle_id).order_by(Case.position)))
         idx = next(i for i, c in enumerate(siblings) if c.id == case.id)
         new = max(0, min(len(siblings) - 1, idx + offset))
@@ -329,8 +349,14 @@ def remove_case(store: Store, case_id: int) -> None:
             raise InputError("case.remove_started")
         store.audit(s, "delete", "case.remove", patient_id=case.patient_id, case_id=case.id)
         huddle_id, pos = case.huddle_id, case.position
+        lock_huddle(s, huddle_id)
         s.delete(case)
         s.flush()
-        for c in s.scalars(select(Case).where(Case.huddle_id == huddle_id, Case.position > pos).order_by(Case.position)):
-            c.position -= 1
+        later = list(s.scalars(select(Case).where(Case.huddle_id == huddle_id, Case.position > pos)))
+        # Two passes, so the unique (huddle, position) index never sees two cases in one place.
+        for c in later:
+            c.position = -c.position
+        s.flush()
+        for c in later:
+            c.position = -c.position - 1
         rollup.refresh(s, huddle_id)
