@@ -32,7 +32,9 @@ NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "9p", "fuse.
 
 
 class StoreOpenError(Exception):
-    """Raised with a reason code: not_huddle, corrupt, newer_schema, network_fs, cannot_create."""
+    """Raised with a reason code: not_huddle, corrupt, newer_schema, network_fs, cannot_create, and for a
+    database server no_driver, bad_url, pg_auth, pg_no_database, pg_unreachable, pg_error.  ``path`` is
+    what may be shown: a file's path or the URL without its password."""
 
     def __init__(self, reason: str, path: str, detail: str = "") -> None:
         self.reason = reason
@@ -42,10 +44,27 @@ class StoreOpenError(Exception):
 
 
 def url_for(target: str) -> str:
-    """--db takes a path or a SQLAlchemy URL."""
+    """--db takes a path or a SQLAlchemy URL; ``postgresql://`` (and ``postgres://``) mean psycopg 3."""
     if "://" in target:
+        scheme, rest = target.split("://", 1)
+        if scheme in ("postgresql", "postgres"):
+            return "postgresql+psycopg://" + rest
         return target
     return "sqlite:///" + str(Path(target).expanduser().resolve())
+
+
+def shown(target: str) -> str:
+    """The store as people may see it (messages, logs): a path, or the URL without its password."""
+    if "://" not in target:
+        return target
+    try:
+        return make_url(url_for(target)).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not even a URL: show nothing of it that could be a secret
+        return target.split("://", 1)[0] + "://…"
+
+
+# PostgreSQL's SQLSTATE codes for what a person can act on (the server's own words are kept as detail).
+_PG_REASONS = {"28P01": "pg_auth", "28000": "pg_auth", "3D000": "pg_no_database"}
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -189,7 +208,34 @@ def make_engine(url: str) -> Engine:
         )
         _sqlite_hooks(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        # A server that does not answer is reported after 10 s instead of hanging the app.
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    except (ImportError, ModuleNotFoundError) as exc:  # the driver is an extra: huddle-tui[postgres]
+        raise StoreOpenError("no_driver", shown(url), str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - sqlalchemy.exc.NoSuchModuleError / ArgumentError: a bad URL
+        raise StoreOpenError("bad_url", shown(url), str(exc).splitlines()[0]) from exc
+
+
+def _server_reason(exc: BaseException) -> tuple[str, str] | None:
+    """(reason, detail) for a database server that refused or could not be reached; None for others."""
+    orig = getattr(exc, "orig", None) or exc
+    module = type(orig).__module__ or ""
+    if not module.startswith("psycopg"):
+        return None
+    detail = " ".join(str(orig).split())[:200]
+    state = getattr(orig, "sqlstate", None)
+    if state in _PG_REASONS:
+        return _PG_REASONS[state], detail
+    # A refusal while connecting carries no SQLSTATE in psycopg: the server's FATAL line says it.
+    low = detail.lower()
+    if "password authentication failed" in low or "no password supplied" in low or "authentication failed" in low:
+        return "pg_auth", detail
+    if "database" in low and "does not exist" in low:
+        return "pg_no_database", detail
+    if state is None:  # no answer from a server: refused, timed out, unknown host
+        return "pg_unreachable", detail
+    return "pg_error", detail
 
 
 def schema_revision(engine: Engine, where: str | None = None) -> str | None:
@@ -259,10 +305,10 @@ def open_store(target: str, *, create: bool = True, upgrade: bool = True) -> Ope
 
         if revision is not None and not is_known_revision(revision):
             engine.dispose()
-            raise StoreOpenError("newer_schema", str(path or url), revision)
+            raise StoreOpenError("newer_schema", str(path or shown(url)), revision)
         if not upgrade:
             engine.dispose()
-            raise StoreOpenError("needs_upgrade", str(path or url), revision or "")
+            raise StoreOpenError("needs_upgrade", str(path or shown(url)), revision or "")
         upgraded = upgrade_to_head(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
     read_factory = sessionmaker(engine.execution_options(huddle_read=True), expire_on_commit=False)
@@ -279,5 +325,8 @@ def _read_revision(engine: Engine, path: Path | None) -> str | None:
     except StoreOpenError:
         raise
     except Exception as exc:  # sqlite3.DatabaseError: file is not a database / malformed
+        server = _server_reason(exc)
+        if server is not None:  # a wrong password or a server that is down is not a damaged store
+            raise StoreOpenError(server[0], shown(str(engine.url)), server[1]) from exc
         reason = getattr(exc, "orig", None) or exc  # the driver's words, without SQLAlchemy's wrapping
-        raise StoreOpenError("corrupt", str(path or engine.url), str(reason).splitlines()[0]) from exc
+        raise StoreOpenError("corrupt", str(path or shown(str(engine.url))), str(reason).splitlines()[0]) from exc

@@ -487,7 +487,8 @@ class LiveScreen(Screen):
         except ImportError:
             self.notify(t("tui.not_installed", what=t("tui.room.title")), severity="warning")
             return
-        target = self.app.store_target or str(getattr(self.app.store, "path", "") or "")
+        # The store as --db takes it (a file's path or a database URL); the room gets it by environment.
+        target = self.app.store_target or (self.app.store.target if self.app.store is not None else "")
 
         def start(env: dict) -> None:
             # The room runs as its own process, acting as the signed-in person through a one-time token.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import glob
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -91,8 +92,15 @@ def start() -> Server:
         if r.returncode != 0:
             raise RuntimeError(f"{args[0]} failed: {r.stderr.strip() or r.stdout.strip()}")
 
-    run(f"{bindir}/initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
-        "--locale=C.UTF-8")
+    # Passwords are checked on 127.0.0.1 (scram), so a wrong password can be tested; the socket trusts.
+    password = secrets.token_urlsafe(16)
+    pwfile = root / "pw"
+    pwfile.write_text(password + "\n")
+    if as_root:
+        shutil.chown(pwfile, "postgres")
+    run(f"{bindir}/initdb", "-D", str(data), "--auth-local=trust", "--auth-host=scram-sha-256",
+        f"--pwfile={pwfile}", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")
+    pwfile.unlink()
     # fsync off: a test server's data need not survive a power cut.
     run(f"{bindir}/pg_ctl", "-D", str(data), "-w", "-t", "60", "-l", str(root / "log"), "-o",
         f"-k {root} -h 127.0.0.1 -p {port} -F -c max_connections=200", "start")
@@ -103,7 +111,7 @@ def start() -> Server:
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
-    return Server(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop)
+    return Server(f"postgresql+psycopg://postgres:{password}@127.0.0.1:{port}/postgres", stop)
 
 
 def _quote(arg: str) -> str:
@@ -140,3 +148,11 @@ def new_database(server: Server) -> str:
 def drop_database(server: Server, name: str) -> None:
     with _admin(server) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def new_empty_database(server: Server) -> str:
+    """A database with no tables (from template0), e.g. to restore a backup into."""
+    name = f"r_{uuid.uuid4().hex[:12]}"
+    with _admin(server) as con:
+        con.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    return name

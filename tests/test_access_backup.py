@@ -82,8 +82,9 @@ def test_backup_refuses_to_overwrite_and_is_logged(store, tmp_path):
     with pytest.raises(InputError, match="already exists"):
         backup.backup(store, dest)
     assert dest.read_bytes() == b"something precious"
-    with pytest.raises(InputError, match="cannot be the store itself"):
-        backup.backup(store, store.path)
+    if store.path is not None:  # a SQLite file: the store itself is no place for its backup
+        with pytest.raises(InputError, match="cannot be the store itself"):
+            backup.backup(store, store.path)
     with pytest.raises(InputError, match="Cannot write"):
         backup.backup(store, tmp_path / "no" / "such" / "dir" / "b.db")
     backup.backup(store, tmp_path / "ok.db")
@@ -100,7 +101,7 @@ def test_restore_as_documented(tmp_path):
                    "--municipality", "Oskarshamn", "--date", "2026-12-01", db=db)
     assert r.returncode == 0, r.stderr
     r = run_huddle("backup", str(tmp_path / "backup.db"), db=db)
-    assert r.returncode == 0 and b"integrity check: ok" in r.stdout, r.stderr
+    assert r.returncode == 0 and b"check: ok" in r.stdout, r.stderr
     # Later changes, then the store is damaged.
     run_huddle("patient", "add", "--pnr", "19400101-9816", "--name", "Efter Backup", "--unit", "Avd 1",
                "--municipality", "Kalmar", "--date", "2026-12-01", db=db)
@@ -127,6 +128,7 @@ def test_restore_as_documented(tmp_path):
     con.close()
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's archive check (pg_restore --list): tests/test_store_postgres.py
 def test_a_damaged_copy_is_never_left_in_place(store, tmp_path, monkeypatch):
     monkeypatch.setattr(backup, "integrity_check", lambda path: "*** in database main *** Page 3: never used")
     with pytest.raises(StoreError, match="failed the integrity check"):

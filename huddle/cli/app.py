@@ -56,8 +56,12 @@ def _is_tty(stream) -> bool:  # noqa: ANN001
 
 
 def app_command(ctx: Context) -> str:
-    """The command textual-serve runs for each browser session."""
-    parts = [sys.executable, "-m", "huddle", "--db", ctx.target, "--lang", ctx.lang]
+    """The command textual-serve runs for each browser session.
+
+    The store is not on it: ``serve_cmd`` puts it in HUDDLE_DB, which textual-serve hands on to
+    each app process (a database URL may hold a password; command lines are public on the host).
+    """
+    parts = [sys.executable, "-m", "huddle", "--lang", ctx.lang]
     if ctx.user:
         parts += ["--user", ctx.user]
     return shlex.join(parts)
@@ -69,10 +73,13 @@ def app_command(ctx: Context) -> str:
 @pass_ctx
 def serve_cmd(ctx: Context, host: str, port: int) -> None:
     """Serve the app in a browser (textual-serve); each browser gets its own app on the same store."""
+    import os
+
     from textual_serve.server import Server
 
     from huddle.i18n import t
 
     click.echo(t("tui.serve.running", host=host, port=port))
+    os.environ["HUDDLE_DB"] = ctx.target  # textual-serve copies this process's environment for each app
     server = Server(app_command(ctx), host=host, port=port, title="huddle")
     server.serve()

@@ -23,10 +23,11 @@ def say(text: str) -> None:
 @pass_ctx
 def init_cmd(ctx: Context) -> None:
     """Create or upgrade the store; say where it is."""
+    from db.engine import shown
     from huddle.store import Store
 
     store = Store.open(ctx.target, create=True, upgrade=True)
-    where = str(store.path or ctx.target)
+    where = str(store.path or shown(ctx.target))  # never the password of a database URL
     if store.created:
         say(t("init.created", path=where))
     elif store.opened.upgraded:

@@ -133,8 +133,8 @@ MESSAGES = {
     },
     # backup
     "backup.done": {
-        "en": "Backed up {source} to {dest} ({size} bytes); integrity check: ok. Only you can read the copy.",
-        "sv": "Säkerhetskopierade {source} till {dest} ({size} byte); integritetskontroll: ok. Bara du kan läsa kopian.",
+        "en": "Backed up {source} to {dest} ({size} bytes); check: ok. Only you can read the copy.",
+        "sv": "Säkerhetskopierade {source} till {dest} ({size} byte); kontroll: ok. Bara du kan läsa kopian.",
     },
     "backup.exists": {
         "en": "{dest} already exists; choose a new file name (nothing was overwritten).",
@@ -152,8 +152,14 @@ MESSAGES = {
         "en": "The copy {dest} failed the integrity check ({detail}); it was removed. The store itself was not changed.",
         "sv": "Kopian {dest} klarade inte integritetskontrollen ({detail}); den togs bort. Databasen ändrades inte.",
     },
-    "backup.not_sqlite": {
-        "en": "huddle backup copies SQLite stores; for PostgreSQL use pg_dump.",
-        "sv": "huddle backup kopierar SQLite-databaser; för PostgreSQL, använd pg_dump.",
+    "backup.no_pg_dump": {
+        "en": "A PostgreSQL store is backed up with pg_dump and checked with pg_restore, and neither is "
+        "installed here: apt-get install postgresql-client (nothing was written).",
+        "sv": "En PostgreSQL-databas säkerhetskopieras med pg_dump och kontrolleras med pg_restore, och inget "
+        "av dem finns här: apt-get install postgresql-client (inget skrevs).",
+    },
+    "backup.pg_dump_failed": {
+        "en": "pg_dump could not copy the store ({detail}); nothing was written.",
+        "sv": "pg_dump kunde inte kopiera databasen ({detail}); inget skrevs.",
     },
 }

@@ -127,6 +127,30 @@ MESSAGES = {
         "en": "Cannot create the store at {path}: {detail}",
         "sv": "Kan inte skapa databasen i {path}: {detail}",
     },
+    "store.no_driver": {
+        "en": "{path} needs the PostgreSQL driver: pip install 'huddle-tui[postgres]'.",
+        "sv": "{path} behöver PostgreSQL-drivrutinen: pip install 'huddle-tui[postgres]'.",
+    },
+    "store.bad_url": {
+        "en": "Not a store address huddle can open: {path} ({detail}).",
+        "sv": "Ingen databasadress som huddle kan öppna: {path} ({detail}).",
+    },
+    "store.pg_auth": {
+        "en": "The database server refused the user name or password for {path}; nothing was written.",
+        "sv": "Databasservern godtog inte användarnamnet eller lösenordet för {path}; inget sparades.",
+    },
+    "store.pg_no_database": {
+        "en": "The database in {path} does not exist on that server; create it first (see the README).",
+        "sv": "Databasen i {path} finns inte på den servern; skapa den först (se README).",
+    },
+    "store.pg_unreachable": {
+        "en": "Cannot reach the database server for {path}: is it running, and are host and port right? ({detail})",
+        "sv": "Når inte databasservern för {path}: är den igång, och stämmer värd och port? ({detail})",
+    },
+    "store.pg_error": {
+        "en": "The database server refused to open {path} ({detail}); nothing was written.",
+        "sv": "Databasservern vägrade öppna {path} ({detail}); inget sparades.",
+    },
     "store.busy": {
         "en": "The store is busy (another writer held it too long); nothing was written, try again.",
         "sv": "Databasen är upptagen (någon annan skrev för länge); inget sparades, försök igen.",

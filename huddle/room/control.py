@@ -64,7 +64,9 @@ class RoomController:
         return self._proc is not None and self._proc.returncode is None and self.info is not None
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "huddle", "--db", self.db_target]
+        # The store goes by environment (HUDDLE_DB), never on the command line: a database URL may
+        # hold a password, and every user on the host can read a process's command line.
+        cmd = [sys.executable, "-m", "huddle"]
         if self.user:
             cmd += ["--user", self.user]
         cmd += ["room", "--machine", "--date", self.day.isoformat(), "--host", self.host, "--port", str(self.port)]
@@ -81,7 +83,7 @@ class RoomController:
         if self.running:
             assert self.info is not None
             return self.info
-        env = {**os.environ, **(self.env or {})}
+        env = {**os.environ, **(self.env or {}), "HUDDLE_DB": self.db_target}
         if self.store is not None:
             env.update(await asyncio.to_thread(_delegation, self.store))
         self._proc = proc = await asyncio.create_subprocess_exec(

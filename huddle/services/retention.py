@@ -84,7 +84,22 @@ def pseudonymise(store: Store, days: int) -> int:
             done += len(ids)
     if done and store.engine.dialect.name == "sqlite":
         _checkpoint(store)
+    elif done and store.engine.dialect.name == "postgresql":
+        _vacuum(store)
     return done
+
+
+# The tables whose text retention overwrites (PostgreSQL keeps old row versions until VACUUM).
+_SCRUBBED = ("patient", '"case"', "decision", "blocker", "day_mark")
+
+
+def _vacuum(store: Store) -> None:
+    """PostgreSQL has no secure_delete: the old row versions (with the identities) stay in the table
+    files until VACUUM frees them. Plain VACUUM takes no lock that stops the meeting; what it leaves
+    (free space not yet reused, WAL not yet recycled) is in the README, with the VACUUM FULL to run."""
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in _SCRUBBED:
+            conn.exec_driver_sql(f"VACUUM {table}")
 
 
 def _checkpoint(store: Store) -> None:
