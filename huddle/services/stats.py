@@ -391,7 +391,7 @@ def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> d
     gaps: dict[Any, dict[str, int]] = {}
     for k, role, meeting, held, huddles in _q(session, _MEETING, by, role_params, gaps=gaps_sql):
         if role is not None:
-            gaps.setdefault(key_of(k), {})[role] = meeting
+            gaps.setdefault(key_of(k), {})[role] = int(meeting)  # a count (numeric in a UNION on PostgreSQL)
             continue
         a = acc[key_of(k)]
         a.update(meeting_mean_s=None if meeting is None else float(meeting), huddles_held=held or 0,
