@@ -51,11 +51,12 @@ def ms(v: float) -> str:
 # -- 1. one change through the service, beside raw sqlite3 --------------------------------------------
 
 
-def bench_service(tmp: Path, n: int) -> list[tuple[str, str, str, str]]:
+def service_timings(target: str, n: int) -> dict[str, list[float]]:
+    """Seconds per call of the services a meeting uses most, on the store at ``target`` (any engine)."""
     from huddle.services import agenda, meeting
 
     clock = FakeClock(datetime(2030, 1, 7, 7, 55, tzinfo=UTC))
-    store = Store.open(str(tmp / "service.db"), clock=clock)
+    store = Store.open(target, clock=clock)
     for k in range(20):  # a realistic agenda: 20 patients
         agenda.add_patient(store, pnr=fictitious_pnr(k, 1), name=f"Testperson {k}", unit="Avd 12",
                            municipality="Oskarshamn", question="Hemgång?", day=DAY)
@@ -87,6 +88,12 @@ def bench_service(tmp: Path, n: int) -> list[tuple[str, str, str, str]]:
     beat = timed(lambda i: meeting.heartbeat(store, DAY), n)
     listing = timed(lambda i: agenda.list_agenda(store, DAY), n // 3 or 1)
     store.close()
+    return {"case state change (toggle_pause/select_case)": pause, "agenda.edit_question": question,
+            "meeting.heartbeat": beat, "agenda.list_agenda (20 cases, audited)": listing}
+
+
+def bench_service(tmp: Path, n: int) -> list[tuple[str, str, str, str]]:
+    timings = service_timings(str(tmp / "service.db"), n)
 
     # Raw sqlite3 on the same kind of file (WAL, synchronous NORMAL): one INSERT + COMMIT.
     con = sqlite3.connect(tmp / "raw.db", isolation_level=None)
@@ -105,12 +112,7 @@ def bench_service(tmp: Path, n: int) -> list[tuple[str, str, str, str]]:
     r50, r95 = statistics.median(raw), pct(raw, 95)
 
     out = [("raw sqlite3 INSERT+COMMIT (reference)", ms(r50), ms(r95), "1.0x")]
-    for label, values in (
-        ("case state change (toggle_pause/select_case)", pause),
-        ("agenda.edit_question", question),
-        ("meeting.heartbeat", beat),
-        ("agenda.list_agenda (20 cases, audited)", listing),
-    ):
+    for label, values in timings.items():
         p50, p95 = statistics.median(values), pct(values, 95)
         out.append((label, ms(p50), ms(p95), f"{p50 / r50:.0f}x p50"))
     return out
@@ -146,13 +148,16 @@ def _writer(path: str, w: int, writes: int, days: int, barrier, results) -> None
     store.close()
 
 
-def bench_writers(tmp: Path, writers: int, writes: int) -> list[tuple[str, str, str, str]]:
-    path = tmp / "writers.db"
-    Store.open(str(path)).close()
+def bench_writers(tmp: Path, writers: int, writes: int, target: str | None = None) -> list[tuple[str, str, str, str]]:
+    """``writers`` processes adding patients at once, on ``target`` (default a new SQLite file)."""
+    from sqlalchemy import text
+
+    path = target or str(tmp / "writers.db")
+    Store.open(path).close()
     days = 10  # ten Mondays: 8 x 500 writes make ten agendas of 400
     ctx = mp.get_context("fork")
     barrier, results = ctx.Barrier(writers + 1), ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(str(path), w, writes, days, barrier, results)) for w in range(writers)]
+    procs = [ctx.Process(target=_writer, args=(path, w, writes, days, barrier, results)) for w in range(writers)]
     for p in procs:
         p.start()
     barrier.wait()
@@ -165,16 +170,16 @@ def bench_writers(tmp: Path, writers: int, writes: int) -> list[tuple[str, str, 
     locked = sum(g[1] for g in got)
     other = sum(g[2] for g in got)
 
-    con = sqlite3.connect(path)
-    stored = con.execute('SELECT count(*) FROM "case"').fetchone()[0]
-    dup_pos = con.execute(
-        'SELECT count(*) FROM (SELECT huddle_id, position FROM "case" GROUP BY 1, 2 HAVING count(*) > 1)'
-    ).fetchone()[0]
-    gaps = con.execute(
-        'SELECT count(*) FROM (SELECT huddle_id, max(position) AS m, count(*) AS c FROM "case" GROUP BY 1) WHERE m != c'
-    ).fetchone()[0]
-    dup_pnr = con.execute("SELECT count(*) FROM (SELECT pnr FROM patient GROUP BY 1 HAVING count(*) > 1)").fetchone()[0]
-    con.close()
+    store = Store.open(path, create=False)
+    with store.read() as s:
+        stored = s.scalar(text('SELECT count(*) FROM "case"'))
+        dup_pos = s.scalar(text(
+            'SELECT count(*) FROM (SELECT huddle_id, position FROM "case" GROUP BY 1, 2 HAVING count(*) > 1) d'))
+        gaps = s.scalar(text(
+            'SELECT count(*) FROM (SELECT huddle_id, max(position) AS m, count(*) AS c FROM "case" GROUP BY 1) g'
+            " WHERE m != c"))
+        dup_pnr = s.scalar(text("SELECT count(*) FROM (SELECT pnr FROM patient GROUP BY 1 HAVING count(*) > 1) p"))
+    store.close()
     lost = writers * writes - stored
     return [
         (f"{writers} writers x {writes} patient adds", f"{ok} ok", f"{wall:.1f} s", f"{ok / wall:.0f} writes/s"),

@@ -38,10 +38,20 @@ def upsert(session: Session, table: Table, rows: Sequence[dict], *, key: Sequenc
     One statement per dialect (``INSERT … ON CONFLICT (key) DO UPDATE``, which both
     SQLite and PostgreSQL have): safe when two writers refresh the same row at once.
     """
-    stmt = _insert(session)(table)
-    columns = [c for c in rows[0] if c not in key]
-    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in columns})
-    session.execute(stmt, list(rows))
+    name = session.get_bind().dialect.name
+    columns = tuple(rows[0])
+    cache_key = (name, table.name, columns, tuple(key))
+    stmt = _UPSERTS.get(cache_key)
+    if stmt is None:  # building ON CONFLICT's "excluded" columns costs ~1.5 ms: once per shape
+        insert = _insert(session)(table)
+        stmt = insert.on_conflict_do_update(
+            index_elements=list(key), set_={c: insert.excluded[c] for c in columns if c not in key}
+        )
+        _UPSERTS[cache_key] = stmt
+    session.connection().execute(stmt, list(rows))
+
+
+_UPSERTS: dict[tuple, object] = {}
 
 
 def date_text_sql(dialect: str, column: str, part: str) -> str:

@@ -35,19 +35,33 @@ differs (insert or replace) is ``db.dialect.upsert``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import bindparam, delete, event, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Blocker, Case, CaseInterval, CaseStat, DayMark, Decision, Huddle, Organisation, Readiness
+from db.models import (
+    Blocker,
+    Case,
+    CaseInterval,
+    CaseStat,
+    DayMark,
+    Decision,
+    Huddle,
+    Organisation,
+    Readiness,
+    Setting,
+)
 from huddle.clock import default_clock, local_date, to_utc
 from huddle.readiness import LiabilityRule, liable_days, ready_days, sip_deadline
 from huddle.timing import Interval, case_seconds, whole_seconds
 
 _KEY = "huddle_rollup_pending"
+_CTX_KEY = "huddle_rollup_context"
 BLOCKER_SEP = "; "
 # How far back a SIP decision can reach: a notice's deadline is three days on.
 SIP_LOOKBACK_DAYS = 7
@@ -94,17 +108,42 @@ def _note_changes(session: Session, _ctx) -> None:  # noqa: ANN001
 # -- reading the raw rows (SQLAlchemy Core: the same statements on SQLite and PostgreSQL) ----------
 
 
-def _case_rows(session: Session, where) -> list:  # noqa: ANN001
-    q = (
-        select(
+@functools.cache
+def _q() -> SimpleNamespace:
+    """The rollup's statements, built once (SQLAlchemy reuses their compiled forms); ``ids`` expands."""
+    ids = bindparam("ids", expanding=True)
+    cases = select(
             Case.id, Case.huddle_id, Huddle.date, Case.position, Case.unit, Case.municipality, Case.state,
             Case.carried_from_id, Case.patient_id, Case.version, Huddle.target_s, Huddle.state,
             Huddle.started_at, Huddle.finished_at,
-        )
-        .join(Huddle, Huddle.id == Case.huddle_id)
-        .where(where)
+        ).join(Huddle, Huddle.id == Case.huddle_id)
+    return SimpleNamespace(
+        cases_by_id=cases.where(Case.id.in_(ids)),
+        cases_of_huddles=cases.where(Case.huddle_id.in_(bindparam("hids", expanding=True))),
+        intervals=select(
+            CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at
+        ).where(CaseInterval.case_id.in_(ids)),
+        readiness=select(
+            Readiness.case_id, Readiness.recorded_at, Readiness.id, Readiness.state, Readiness.ready_at,
+            Readiness.discharged_date,
+        ).where(Readiness.case_id.in_(ids)),
+        decisions=select(Decision.case_id, Decision.kind).where(Decision.case_id.in_(ids)),
+        blockers=select(Blocker.case_id, Blocker.owner_org).where(Blocker.case_id.in_(ids)),
+        marks=select(DayMark.case_id, DayMark.colour).where(DayMark.case_id.in_(ids)),
+        sip=select(Decision.patient_id, Decision.created_at).where(
+            Decision.kind == "sip_meeting", Decision.patient_id.in_(bindparam("pids", expanding=True))
+        ),
+        settings=select(Setting.key, Setting.value),
+        orgs=select(Organisation.name),
     )
-    return list(session.execute(q))
+
+
+def _case_rows(session: Session, *, ids: Sequence[int] = (), huddle_ids: Sequence[int] = ()) -> list:
+    """The case and huddle columns of the cases ``ids``, or of every case of ``huddle_ids``."""
+    q, conn = _q(), session.connection()
+    if huddle_ids:
+        return list(conn.execute(q.cases_of_huddles, {"hids": list(huddle_ids)}))
+    return list(conn.execute(q.cases_by_id, {"ids": list(ids)}))
 
 
 @dataclass
@@ -122,24 +161,20 @@ def _facts(session: Session, case_ids: Sequence[int]) -> _Facts:
     from huddle.services.agenda import stored_interval
 
     f = _Facts()
+    q, conn = _q(), session.connection()
     newest: dict[int, tuple] = {}
     for i in range(0, len(case_ids), BATCH):
-        chunk = case_ids[i : i + BATCH]
-        q = select(CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at)
-        for cid, started, stopped, beat in session.execute(q.where(CaseInterval.case_id.in_(chunk))):
+        chunk = {"ids": list(case_ids[i : i + BATCH])}
+        for cid, started, stopped, beat in conn.execute(q.intervals, chunk):
             f.intervals.setdefault(cid, []).append(stored_interval(started, stopped, beat))
-        q = select(
-            Readiness.case_id, Readiness.recorded_at, Readiness.id, Readiness.state, Readiness.ready_at,
-            Readiness.discharged_date,
-        )
-        for cid, recorded, rid, state, ready_at, discharged in session.execute(q.where(Readiness.case_id.in_(chunk))):
+        for cid, recorded, rid, state, ready_at, discharged in conn.execute(q.readiness, chunk):
             if cid not in newest or (recorded, rid) > newest[cid][0]:
                 newest[cid] = ((recorded, rid), (state, ready_at, discharged))
-        for cid, kind in session.execute(select(Decision.case_id, Decision.kind).where(Decision.case_id.in_(chunk))):
+        for cid, kind in conn.execute(q.decisions, chunk):
             f.decisions.setdefault(cid, []).append(kind)
-        for cid, owner in session.execute(select(Blocker.case_id, Blocker.owner_org).where(Blocker.case_id.in_(chunk))):
+        for cid, owner in conn.execute(q.blockers, chunk):
             f.blockers.setdefault(cid, []).append(owner)
-        for cid, colour in session.execute(select(DayMark.case_id, DayMark.colour).where(DayMark.case_id.in_(chunk))):
+        for cid, colour in conn.execute(q.marks, chunk):
             f.marks[cid] = colour
     f.readiness = {cid: value for cid, (_, value) in newest.items()}
     return f
@@ -174,10 +209,19 @@ class _Context:
     def __init__(self, session: Session) -> None:
         from huddle import settings as settings_mod
 
-        cfg = settings_mod.load(session)
+        q, conn = _q(), session.connection()
+        cfg = settings_mod.Settings.from_rows(dict(conn.execute(q.settings).all()))
         self.rule: LiabilityRule = cfg.liability
         self.tz: str = cfg.tz
-        self.orgs = {name.strip().casefold(): name for name in session.scalars(select(Organisation.name))}
+        self.orgs = {name.strip().casefold(): name for (name,) in conn.execute(q.orgs)}
+
+    @classmethod
+    def of(cls, session: Session) -> _Context:
+        """One per transaction: a transaction that refreshes several times reads the settings once."""
+        ctx = session.info.get(_CTX_KEY)
+        if ctx is None:
+            ctx = session.info[_CTX_KEY] = cls(session)
+        return ctx
 
     def organisation(self, unit: str | None) -> str | None:
         if unit is None:
@@ -193,10 +237,7 @@ def _compute(session: Session, rows: Sequence, ctx: _Context) -> list[dict]:
     sip: dict[int, list[date]] = {}
     for i in range(0, len(ready_patients), BATCH):
         chunk = ready_patients[i : i + BATCH]
-        q = select(Decision.patient_id, Decision.created_at).where(
-            Decision.kind == "sip_meeting", Decision.patient_id.in_(chunk)
-        )
-        for pid, created in session.execute(q):
+        for pid, created in session.connection().execute(_q().sip, {"pids": chunk}):
             sip.setdefault(pid, []).append(local_date(to_utc(created), ctx.tz))
     out = []
     for (
@@ -253,11 +294,11 @@ def _store(session: Session, out: list[dict]) -> None:
         upsert(session, CaseStat.__table__, out, key=("case_id",))
 
 
-def _recompute(session: Session, where) -> int:  # noqa: ANN001
-    rows = _case_rows(session, where)
+def _recompute(session: Session, *, ids: Sequence[int] = (), huddle_ids: Sequence[int] = ()) -> int:
+    rows = _case_rows(session, ids=ids, huddle_ids=huddle_ids)
     if not rows:
         return 0
-    _store(session, _compute(session, rows, _Context(session)))
+    _store(session, _compute(session, rows, _Context.of(session)))
     return len(rows)
 
 
@@ -265,7 +306,7 @@ def _recompute_cases(session: Session, case_ids: Iterable[int]) -> int:
     ids = sorted(set(case_ids))
     n = 0
     for i in range(0, len(ids), BATCH):
-        n += _recompute(session, Case.id.in_(ids[i : i + BATCH]))
+        n += _recompute(session, ids=ids[i : i + BATCH])
     return n
 
 
@@ -274,14 +315,14 @@ def refresh(session: Session, huddle_id: int) -> None:
     session.flush()
     p: _Pending | None = session.info.pop(_KEY, None)
     if p is None or not p.cases or huddle_id in p.huddles:
-        _recompute(session, Case.huddle_id == huddle_id)
+        _recompute(session, huddle_ids=[huddle_id])
         done_huddles = {huddle_id}
     else:
         done_huddles = set()
     if p is None:
         return
     for other in p.huddles - done_huddles:
-        _recompute(session, Case.huddle_id == other)
+        _recompute(session, huddle_ids=[other])
         done_huddles.add(other)
     cases = set(p.cases)
     if p.sip_patients:
@@ -317,7 +358,7 @@ def refresh_cases(session: Session, case_ids: Iterable[int]) -> int:
 def refresh_huddles(session: Session, huddle_ids: Iterable[int]) -> None:
     """Recompute whole huddles (catching up after changes made without ``refresh``)."""
     for hid in huddle_ids:
-        _recompute(session, Case.huddle_id == hid)
+        _recompute(session, huddle_ids=[hid])
     session.info.pop(_KEY, None)
 
 
@@ -331,7 +372,7 @@ def rebuild_all(session: Session) -> int:
     n = 0
     step = 20
     for i in range(0, len(huddles), step):
-        rows = _case_rows(session, Case.huddle_id.in_(huddles[i : i + step]))
+        rows = _case_rows(session, huddle_ids=huddles[i : i + step])
         if rows:
             _store(session, _compute(session, rows, ctx))
             n += len(rows)
