@@ -64,18 +64,9 @@ def copy_to_pg(sqlite_path: Path, url: str) -> float:
     return time.perf_counter() - t0
 
 
-def timed(fn, repeat: int) -> tuple[float, object]:  # noqa: ANN001
-    out = fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), out
-
-
 def stats_figures(target: str, raw_run, end: date, repeat: int) -> dict:  # noqa: ANN001
     from sqlalchemy import Date, bindparam, text
+    from stats import timed  # bench/stats.py: median of repeated runs, after a warm-up
 
     from huddle.clock import UTC, FakeClock
     from huddle.services import stats
@@ -105,30 +96,21 @@ def stats_figures(target: str, raw_run, end: date, repeat: int) -> dict:  # noqa
 
 def raw_commit_timings(kind: str, where: str, n: int) -> list[float]:
     """The raw driver's INSERT + COMMIT: the reference for a case change."""
-    out = []
     if kind == "sqlite":
-        con = sqlite3.connect(where, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
-        con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, case_id INTEGER, at TEXT, what TEXT)")
+        from store import raw_sqlite_commits  # bench/store.py
+
+        return raw_sqlite_commits(Path(where), n)
+    import psycopg
+
+    out = []
+    with psycopg.connect(where.replace("postgresql+psycopg://", "postgresql://")) as con:
+        con.execute("CREATE TABLE t (id serial PRIMARY KEY, case_id integer, at timestamp, what text)")
+        con.commit()
         for i in range(n + 20):
             t0 = time.perf_counter()
-            con.execute("BEGIN IMMEDIATE")
-            con.execute("INSERT INTO t (case_id, at, what) VALUES (?, ?, ?)", (i, "2030-01-07 08:00:00", "pause"))
-            con.execute("COMMIT")
-            out.append(time.perf_counter() - t0)
-        con.close()
-    else:
-        import psycopg
-
-        with psycopg.connect(where.replace("postgresql+psycopg://", "postgresql://")) as con:
-            con.execute("CREATE TABLE t (id serial PRIMARY KEY, case_id integer, at timestamp, what text)")
+            con.execute("INSERT INTO t (case_id, at, what) VALUES (%s, %s, %s)", (i, datetime(2030, 1, 7), "pause"))
             con.commit()
-            for i in range(n + 20):
-                t0 = time.perf_counter()
-                con.execute("INSERT INTO t (case_id, at, what) VALUES (%s, %s, %s)", (i, datetime(2030, 1, 7), "pause"))
-                con.commit()
-                out.append(time.perf_counter() - t0)
+            out.append(time.perf_counter() - t0)
     return out[20:]
 
 

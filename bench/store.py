@@ -92,11 +92,9 @@ def service_timings(target: str, n: int) -> dict[str, list[float]]:
             "meeting.heartbeat": beat, "agenda.list_agenda (20 cases, audited)": listing}
 
 
-def bench_service(tmp: Path, n: int) -> list[tuple[str, str, str, str]]:
-    timings = service_timings(str(tmp / "service.db"), n)
-
-    # Raw sqlite3 on the same kind of file (WAL, synchronous NORMAL): one INSERT + COMMIT.
-    con = sqlite3.connect(tmp / "raw.db", isolation_level=None)
+def raw_sqlite_commits(path: Path, n: int) -> list[float]:
+    """Raw sqlite3 on the same kind of file (WAL, synchronous NORMAL): one INSERT + COMMIT, in seconds."""
+    con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, case_id INTEGER, at TEXT, what TEXT)")
@@ -108,7 +106,13 @@ def bench_service(tmp: Path, n: int) -> list[tuple[str, str, str, str]]:
         con.execute("COMMIT")
         raw.append(time.perf_counter() - t0)
     con.close()
-    raw = raw[20:]
+    return raw[20:]
+
+
+def bench_service(tmp: Path, n: int) -> list[tuple[str, str, str, str]]:
+    timings = service_timings(str(tmp / "service.db"), n)
+
+    raw = raw_sqlite_commits(tmp / "raw.db", n)
     r50, r95 = statistics.median(raw), pct(raw, 95)
 
     out = [("raw sqlite3 INSERT+COMMIT (reference)", ms(r50), ms(r95), "1.0x")]

@@ -6,33 +6,37 @@ Everything else the store does is SQLAlchemy Core or ORM and runs unchanged on b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 
-def _insert(session: Session):  # noqa: ANN202
+def _insert(session: Session) -> Any:
+    """The dialect's own ``insert`` (both have ``on_conflict_do_nothing/update``)."""
     name = session.get_bind().dialect.name
     if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:  # pragma: no cover - huddle supports these two
-        raise NotImplementedError(f"no INSERT ... ON CONFLICT for {name}")
-    return insert
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {name}")  # pragma: no cover - huddle has two
 
 
-def insert_if_missing(session: Session, table: Table, values: dict, *, key: Sequence[str]) -> bool:
+def insert_if_missing(session: Session, table: Any, values: dict, *, key: Sequence[str]) -> bool:
     """INSERT one row unless a row with the same unique ``key`` exists (``ON CONFLICT DO NOTHING``).
 
     True when this call inserted it. Two writers doing get-or-create at once both succeed:
     one inserts, the other finds the row (no unique-constraint error, no duplicate).
     """
     stmt = _insert(session)(table).values(values).on_conflict_do_nothing(index_elements=list(key))
-    return bool(session.execute(stmt).rowcount)
+    return bool(cast(CursorResult, session.execute(stmt)).rowcount)
 
 
-def upsert(session: Session, table: Table, rows: Sequence[dict], *, key: Sequence[str]) -> None:
+def upsert(session: Session, table: Any, rows: Sequence[dict], *, key: Sequence[str]) -> None:
     """INSERT the rows; where a row with the same ``key`` exists, overwrite its other columns.
 
     One statement per dialect (``INSERT … ON CONFLICT (key) DO UPDATE``, which both
@@ -51,7 +55,7 @@ def upsert(session: Session, table: Table, rows: Sequence[dict], *, key: Sequenc
     session.connection().execute(stmt, list(rows))
 
 
-_UPSERTS: dict[tuple, object] = {}
+_UPSERTS: dict[tuple, Any] = {}
 
 
 def date_text_sql(dialect: str, column: str, part: str) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
 
 from db import SCHEMA_HEAD
 
@@ -261,8 +262,8 @@ def schema_revision(engine: Engine, where: str | None = None) -> str | None:
 @dataclass
 class OpenedStore:
     engine: Engine
-    Session: sessionmaker[Session]
-    ReadSession: sessionmaker[Session]
+    Session: sessionmaker[OrmSession]
+    ReadSession: sessionmaker[OrmSession]
     url: str
     path: Path | None
     created: bool

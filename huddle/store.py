@@ -142,7 +142,8 @@ class Store:
             "at": self.now_db(), "actor": self.actor.name, "actor_id": self.actor.staff_id,
             "actor_org": self.actor.organisation, "action": action, "what": what[:200],
         }
-        session.execute(_audit_insert(), [{**base, "patient_id": p, "case_id": c} for p, c in targets])
+        # On the transaction's connection: a Core executemany, without the ORM session's per-call work.
+        session.connection().execute(_audit_insert(), [{**base, "patient_id": p, "case_id": c} for p, c in targets])
 
 
 _AUDIT_INSERT = None

@@ -11,9 +11,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Protocol
 
 DEFAULT_TARGET_S = 300
 WARNING_SHARE = 0.8
+
+
+class IntervalLike(Protocol):
+    """What the rules read of an interval: an ``Interval``, or a row of the store with these columns."""
+
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def stop(self) -> datetime | None: ...
+    @property
+    def heartbeat(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -29,7 +41,7 @@ class Interval:
 STALE_GRACE_S = 2.0
 
 
-def is_stale(iv: Interval, now: datetime, grace_s: float = STALE_GRACE_S) -> bool:
+def is_stale(iv: IntervalLike, now: datetime, grace_s: float = STALE_GRACE_S) -> bool:
     """An open interval whose app stopped beating: it was left by a crash or kill."""
     if iv.stop is not None:
         return False
@@ -37,7 +49,7 @@ def is_stale(iv: Interval, now: datetime, grace_s: float = STALE_GRACE_S) -> boo
     return (now - seen).total_seconds() > grace_s
 
 
-def recovered_stop(iv: Interval, now: datetime) -> datetime:
+def recovered_stop(iv: IntervalLike, now: datetime) -> datetime:
     """Where an interval left open by a crash ends: its last heartbeat.
 
     Without a heartbeat the interval never got one tick, so it ends where it
@@ -49,7 +61,7 @@ def recovered_stop(iv: Interval, now: datetime) -> datetime:
     return min(max(end, iv.start), now)
 
 
-def interval_end(iv: Interval, now: datetime, seen_at: datetime | None = None, *, kept: bool = False) -> datetime:
+def interval_end(iv: IntervalLike, now: datetime, seen_at: datetime | None = None, *, kept: bool = False) -> datetime:
     """Where an interval's time ends as of ``now``: THE rule for a case's time.
 
     Closed: at its stop.  Open and kept by a living app: at ``now``, the case runs on.
@@ -66,19 +78,28 @@ def interval_end(iv: Interval, now: datetime, seen_at: datetime | None = None, *
     return now
 
 
-def interval_seconds(iv: Interval, now: datetime, seen_at: datetime | None = None, *, kept: bool = False) -> float:
+def interval_seconds(iv: IntervalLike, now: datetime, seen_at: datetime | None = None, *, kept: bool = False) -> float:
     return max(0.0, (interval_end(iv, now, seen_at, kept=kept) - iv.start).total_seconds())
 
 
 def case_seconds(
-    intervals: Iterable[Interval], now: datetime, seen_at: datetime | None = None, *, kept: bool = False
+    intervals: Iterable[IntervalLike], now: datetime, seen_at: datetime | None = None, *, kept: bool = False
 ) -> float:
     """A case's time as of ``now``: its intervals summed, each ending where ``interval_end`` says.
+
+    The times may be aware, or all naive UTC as the store keeps them (rows of the store
+    with ``start``/``stop``/``heartbeat`` columns, and ``now`` naive too): the same seconds.
 
     The live screen, the agenda, ``summary``, the rollup (and so ``stats`` and
     ``export``) and the room banner all count a case's time with this function.
     """
-    return sum(interval_seconds(iv, now, seen_at, kept=kept) for iv in intervals)
+    total = 0.0
+    for iv in intervals:  # a loop, not interval_seconds per interval: this runs on every screen update
+        stop = iv.stop if iv.stop is not None else interval_end(iv, now, seen_at, kept=kept)
+        seconds = (stop - iv.start).total_seconds()
+        if seconds > 0:
+            total += seconds
+    return total
 
 
 def whole_seconds(seconds: float) -> int:

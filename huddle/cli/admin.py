@@ -155,13 +155,16 @@ def audit_cmd(ctx: Context, patient: str | None, sample: int | None, from_: str 
             raise InputError("audit.sample_size", max=audit.MAX_SAMPLE)
         if start > end:
             raise InputError("date.range", start=start.isoformat(), end=end.isoformat())
-        result = audit.sample(ctx.store(create=False), sample, start, end, seed=seed)
-        title = t("audit.sample_title", count=len(result.rows), total=result.total,
+        sampled = audit.sample(ctx.store(create=False), sample, start, end, seed=seed)
+        title = t("audit.sample_title", count=len(sampled.rows), total=sampled.total,
                   start=start.isoformat(), end=end.isoformat())
+        events, tz = sampled.rows, sampled.tz
     else:
-        result = audit.patient_extract(ctx.store(create=False), patient)
-        title = t("audit.extract_title", who=result.who, count=len(result.rows))
-    rows = [r.to_json(result.tz) for r in result.rows]
+        assert patient is not None  # one of the two modes, checked above
+        extract = audit.patient_extract(ctx.store(create=False), patient)
+        title = t("audit.extract_title", who=extract.who, count=len(extract.rows))
+        events, tz = extract.rows, extract.tz
+    rows = [r.to_json(tz) for r in events]
     if fmt == "table":
         if not rows:
             say(title)

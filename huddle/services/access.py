@@ -145,6 +145,7 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
         _log_sign_in(store, actor, "sign_in.disabled")
         raise AccessDenied("access.disabled", username=username)
     _log_sign_in(store, actor, "sign_in")
+    assert hash_ is not None  # ok above needs a stored hash
     _maybe_rehash(store, actor.staff_id, hash_, password)
     return actor
 
@@ -339,6 +340,8 @@ def set_password(store: Store, username: str, password: str) -> UserInfo:
     hash_ = hash_password(password)
     with store.write() as s:
         staff = s.get(Staff, target_id)
+        if staff is None:  # removed between the two transactions
+            raise InputError("access.unknown_user", username=(username or "")[:60])
         staff.password_hash = hash_
         store.audit(s, "admin", f"user.password {staff.username}")
         return _info(staff)

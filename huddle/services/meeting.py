@@ -41,11 +41,12 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from huddle.dto import (
     AttendanceInfo,
@@ -61,6 +62,9 @@ from huddle.dto import (
 from huddle.errors import ConflictError, InputError
 from huddle.store import Store
 from huddle.timing import whole_seconds
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
 
 DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
 READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
@@ -190,7 +194,9 @@ def _q() -> SimpleNamespace:
         Setting,
     )
 
-    huddle_id, pid, cid = bindparam("huddle_id"), bindparam("pid"), bindparam("cid")
+    huddle_id: Any = bindparam("huddle_id")
+    pid: Any = bindparam("pid")
+    cid: Any = bindparam("cid")
     newest_readiness = (
         select(Readiness.id)
         .where(Readiness.patient_id == pid)
@@ -215,7 +221,8 @@ def _q() -> SimpleNamespace:
         .where(Case.huddle_id == huddle_id)
         .order_by(Case.position),
         intervals=select(
-            CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at
+            CaseInterval.case_id, CaseInterval.started_at.label("start"), CaseInterval.stopped_at.label("stop"),
+            CaseInterval.heartbeat_at.label("heartbeat"),
         )
         .join(Case, Case.id == CaseInterval.case_id)
         .where(Case.huddle_id == huddle_id)
@@ -308,7 +315,7 @@ def _load(s, row):  # noqa: ANN001, ANN202
     return s.get(Case, row.id)
 
 
-def _current(cases: list):  # noqa: ANN202
+def _current(cases: Sequence):  # noqa: ANN202
     return next((c for c in cases if c.state == "active"), None)
 
 
@@ -558,9 +565,11 @@ def _agenda(s, store: Store, huddle_id: int, day: date) -> tuple[tuple[CaseRow, 
     cases = s.execute(q.cases, params).all()
     spans: dict[int, list] = {}
     if cases:
-        for case_id, started, stopped, beat in s.execute(q.intervals, params):
-            spans.setdefault(case_id, []).append(_interval(started, stopped, beat))
-    now, kept = store.now(), day in _memo(store).kept
+        # Rows with start/stop/heartbeat columns, naive UTC as stored: counted as they are (no
+        # objects built for the ~hundreds of intervals of a long meeting).
+        for row in s.connection().execute(q.intervals, params):
+            spans.setdefault(row.case_id, []).append(row)
+    now, kept = store.now_db(), day in _memo(store).kept
     rows = tuple(case_row(c, day, case_seconds(spans.get(c.id, ()), now, kept=kept)) for c in cases)
     return rows, spans
 
@@ -572,7 +581,7 @@ def _live(s, store: Store, huddle) -> LiveState:  # noqa: ANN001
     cfg = _settings(s)
     rows, spans = _agenda(s, store, huddle.id, huddle.date)
     current = _current(rows)
-    intervals = tuple(spans.get(current.case_id, ())) if current is not None else ()
+    intervals = tuple(_interval(*iv[1:]) for iv in spans.get(current.case_id, ())) if current is not None else ()
     attendance = _attendance(s, huddle.id)
     present = {a.role for a in attendance if a.left_at is None and a.role}
     return LiveState(
@@ -912,9 +921,10 @@ def heartbeat(store: Store, day: date) -> bool:
             .values(heartbeat_at=store.now_db())
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount:
+        stamped = bool(cast("CursorResult", result).rowcount)
+        if stamped:
             _memo(store).kept.add(day)
-        return bool(result.rowcount)
+        return stamped
 
 
 # -- what is recorded on a case -------------------------------------------------------------
@@ -1036,7 +1046,7 @@ def set_readiness(
             # Saving "ready" again keeps the notice time (ready days count from it).
             kept = previous.ready_at if previous is not None and previous.state == "ready" else None
             ready_at = kept if kept is not None else now
-        if state == "ready":
+        if state == "ready" and ready_at is not None:
             ready_at = to_utc(ready_at)
         if state == "discharged":
             discharged_date = discharged_date or today

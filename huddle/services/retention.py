@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import Table, and_, exists, func, select, update
 from sqlalchemy.sql import functions
 
 from db.models import Blocker, Case, DayMark, Decision, Huddle, Patient
@@ -115,7 +116,7 @@ def _checkpoint(store: Store) -> None:
 
 def _scrub(store: Store, s, ids: list[int]) -> None:  # noqa: ANN001
     now = store.now_db()
-    pt, ct, dt, bt, mt = (m.__table__ for m in (Patient, Case, Decision, Blocker, DayMark))
+    pt, ct, dt, bt, mt = (cast(Table, m.__table__) for m in (Patient, Case, Decision, Blocker, DayMark))
     for pid in ids:
         s.execute(
             update(pt)

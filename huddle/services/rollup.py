@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import bindparam, delete, event, func, select
 from sqlalchemy.orm import Session
@@ -58,7 +59,7 @@ from db.models import (
 )
 from huddle.clock import default_clock, local_date, to_utc
 from huddle.readiness import LiabilityRule, liable_days, ready_days, sip_deadline
-from huddle.timing import Interval, case_seconds, whole_seconds
+from huddle.timing import IntervalLike, case_seconds, whole_seconds
 
 _KEY = "huddle_rollup_pending"
 _CTX_KEY = "huddle_rollup_context"
@@ -111,7 +112,7 @@ def _note_changes(session: Session, _ctx) -> None:  # noqa: ANN001
 @functools.cache
 def _q() -> SimpleNamespace:
     """The rollup's statements, built once (SQLAlchemy reuses their compiled forms); ``ids`` expands."""
-    ids = bindparam("ids", expanding=True)
+    ids: Any = bindparam("ids", expanding=True)
     cases = select(
             Case.id, Case.huddle_id, Huddle.date, Case.position, Case.unit, Case.municipality, Case.state,
             Case.carried_from_id, Case.patient_id, Case.version, Huddle.target_s, Huddle.state,
@@ -121,7 +122,8 @@ def _q() -> SimpleNamespace:
         cases_by_id=cases.where(Case.id.in_(ids)),
         cases_of_huddles=cases.where(Case.huddle_id.in_(bindparam("hids", expanding=True))),
         intervals=select(
-            CaseInterval.case_id, CaseInterval.started_at, CaseInterval.stopped_at, CaseInterval.heartbeat_at
+            CaseInterval.case_id, CaseInterval.started_at.label("start"), CaseInterval.stopped_at.label("stop"),
+            CaseInterval.heartbeat_at.label("heartbeat"),
         ).where(CaseInterval.case_id.in_(ids)),
         readiness=select(
             Readiness.case_id, Readiness.recorded_at, Readiness.id, Readiness.state, Readiness.ready_at,
@@ -150,7 +152,7 @@ def _case_rows(session: Session, *, ids: Sequence[int] = (), huddle_ids: Sequenc
 class _Facts:
     """What the rollup reads per case besides the case row, for a batch of cases (a few IN queries)."""
 
-    intervals: dict[int, list[Interval]] = field(default_factory=dict)
+    intervals: dict[int, list[IntervalLike]] = field(default_factory=dict)
     readiness: dict[int, tuple] = field(default_factory=dict)  # newest (state, ready_at, discharged_date)
     decisions: dict[int, list[str]] = field(default_factory=dict)  # kinds
     blockers: dict[int, list[str]] = field(default_factory=dict)  # owning organisations
@@ -158,15 +160,13 @@ class _Facts:
 
 
 def _facts(session: Session, case_ids: Sequence[int]) -> _Facts:
-    from huddle.services.agenda import stored_interval
-
     f = _Facts()
     q, conn = _q(), session.connection()
     newest: dict[int, tuple] = {}
     for i in range(0, len(case_ids), BATCH):
         chunk = {"ids": list(case_ids[i : i + BATCH])}
-        for cid, started, stopped, beat in conn.execute(q.intervals, chunk):
-            f.intervals.setdefault(cid, []).append(stored_interval(started, stopped, beat))
+        for row in conn.execute(q.intervals, chunk):  # rows with start/stop/heartbeat, naive UTC
+            f.intervals.setdefault(row.case_id, []).append(row)
         for cid, recorded, rid, state, ready_at, discharged in conn.execute(q.readiness, chunk):
             if cid not in newest or (recorded, rid) > newest[cid][0]:
                 newest[cid] = ((recorded, rid), (state, ready_at, discharged))
@@ -185,7 +185,7 @@ def _whole_seconds(delta: timedelta) -> int:
     return (delta + timedelta(microseconds=500_000)) // timedelta(seconds=1)
 
 
-def duration_of(intervals: Sequence[Interval], now: datetime) -> int | None:
+def duration_of(intervals: Sequence[IntervalLike], now: datetime) -> int | None:
     """The rollup's case time as of ``now``: ``huddle.timing.case_seconds`` (the one rule: an
     interval left open by an app that is gone ends at its last heartbeat) in whole seconds;
     None when the case has no interval (never discussed)."""
@@ -195,7 +195,8 @@ def duration_of(intervals: Sequence[Interval], now: datetime) -> int | None:
 
 
 def _now(session: Session) -> datetime:
-    return session.info.get("clock", default_clock()).now()
+    """Now as the store keeps times (naive UTC), from the clock of the Store that opened the session."""
+    return session.info.get("clock", default_clock()).now().replace(tzinfo=None)
 
 
 def iso_week(d: date) -> str:
