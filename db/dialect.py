@@ -63,7 +63,6 @@ def date_text_sql(dialect: str, column: str, part: str) -> str:
 
     SQLite keeps dates as that text already; PostgreSQL formats them with ``to_char``.
     """
-    width = {"day": 10, "month": 7}[part]
     if dialect == "postgresql":
         return f"to_char({column}, '{'YYYY-MM-DD' if part == 'day' else 'YYYY-MM'}')"
-    return column if part == "day" else f"substr({column}, 1, {width})"
+    return column if part == "day" else f"substr({column}, 1, 7)"

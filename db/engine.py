@@ -230,7 +230,7 @@ def _server_reason(exc: BaseException) -> tuple[str, str] | None:
         return _PG_REASONS[state], detail
     # A refusal while connecting carries no SQLSTATE in psycopg: the server's FATAL line says it.
     low = detail.lower()
-    if "password authentication failed" in low or "no password supplied" in low or "authentication failed" in low:
+    if "authentication failed" in low or "no password supplied" in low:
         return "pg_auth", detail
     if "database" in low and "does not exist" in low:
         return "pg_no_database", detail

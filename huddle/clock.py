@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-UTC = UTC
 DEFAULT_TZ = "Europe/Stockholm"
 
 

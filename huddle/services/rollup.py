@@ -180,11 +180,6 @@ def _facts(session: Session, case_ids: Sequence[int]) -> _Facts:
     return f
 
 
-def _whole_seconds(delta: timedelta) -> int:
-    """Whole seconds, rounded half up, computed exactly on microseconds."""
-    return (delta + timedelta(microseconds=500_000)) // timedelta(seconds=1)
-
-
 def duration_of(intervals: Sequence[IntervalLike], now: datetime) -> int | None:
     """The rollup's case time as of ``now``: ``huddle.timing.case_seconds`` (the one rule: an
     interval left open by an app that is gone ends at its last heartbeat) in whole seconds;
@@ -249,7 +244,7 @@ def _compute(session: Session, rows: Sequence, ctx: _Context) -> list[dict]:
         deferred = state == "deferred" or (huddle_state == "finished" and state in ("waiting", "active"))
         meeting_s = None
         if started and finished:
-            meeting_s = _whole_seconds(max(finished - started, timedelta(0)))
+            meeting_s = whole_seconds(max((finished - started).total_seconds(), 0.0))
         readiness = r_days = l_days = None
         sip_due = sip_met = False
         ready = facts.readiness.get(case_id)
