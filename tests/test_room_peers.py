@@ -256,5 +256,7 @@ async def test_a_place_is_not_held_by_someone_who_never_sets_up_media(room, stor
         assert len(room.participants) == 1
         # No offer ever comes: the place is given back and the attendance closed.
         assert await until(lambda: room.participants == {}, timeout=10)
+        # The attendance is closed in the store a moment after the place is given back.
+        assert await until(lambda: all(a.left_at is not None for a in room_attendance(store)), timeout=10)
         await ws.close()
     assert [(a.name, a.left_at is not None) for a in room_attendance(store)] == [("Stuck Browser", True)]

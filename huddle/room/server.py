@@ -263,12 +263,16 @@ class Room:
         p = Participant(id=secrets.token_hex(6), name=name, organisation=org, role=role, ws=ws,
                         joined_at=self.clock.now())
         self.participants[p.id] = p  # reserved before any await: the cap holds
-        # A place is held only while media is being set up: no offer within the limit, no place.
-        asyncio.get_running_loop().call_later(OFFER_TIMEOUT_S, self._offer_overdue, p)
         try:
             p.attendance_id = await asyncio.to_thread(self.attendance.join, name, org, role)
         except Exception as exc:  # noqa: BLE001
             log.warning("attendance join not recorded for %s: %s", name, exc)
+        if p.left:
+            # Gone (offer overdue, socket closed) while the join was being written: leave() found
+            # no attendance to close, so close it here, or the store keeps them in the room for ever.
+            if p.attendance_id is not None:
+                await self._close_attendance(p)
+            return None
         await _send(ws, {
             "type": "welcome",
             "id": p.id,
@@ -279,6 +283,9 @@ class Room:
             "video": {"width": self.config.width, "height": self.config.height, "fps": self.config.fps},
             "day": self.config.day.isoformat(),
         })
+        # A place is held only while media is being set up: no offer within the limit of the
+        # welcome (counted from here, not from the join, so a slow store does not eat into it).
+        asyncio.get_running_loop().call_later(OFFER_TIMEOUT_S, self._offer_overdue, p)
         return p
 
     def _offer_overdue(self, p: Participant) -> None:
@@ -437,13 +444,16 @@ class Room:
         if p.pc is not None:
             await p.pc.close()
         if p.attendance_id is not None:
-            try:
-                await asyncio.to_thread(self.attendance.leave, p.attendance_id)
-            except Exception as exc:  # noqa: BLE001
-                log.warning("attendance leave not recorded for %s: %s", p.name, exc)
+            await self._close_attendance(p)
         if not p.ws.closed:
             await p.ws.close()
         self._arrange()
+
+    async def _close_attendance(self, p: Participant) -> None:
+        try:
+            await asyncio.to_thread(self.attendance.leave, p.attendance_id)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("attendance leave not recorded for %s: %s", p.name, exc)
 
     async def _beacon_leave(self, request: web.Request) -> web.Response:
         """``navigator.sendBeacon`` on pagehide: the tab is closing, leave now."""
