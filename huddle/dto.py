@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from huddle.text import ShownText
+
 
 @dataclass(frozen=True)
-class CaseRow:
+class CaseRow(ShownText):
     """One line of an agenda."""
 
     case_id: int
@@ -52,7 +54,7 @@ class HuddleInfo:
 
 
 @dataclass(frozen=True)
-class DecisionInfo:
+class DecisionInfo(ShownText):
     decision_id: int
     case_id: int
     huddle_date: date
@@ -80,7 +82,7 @@ class ReadinessInfo:
 
 
 @dataclass(frozen=True)
-class BlockerInfo:
+class BlockerInfo(ShownText):
     blocker_id: int
     what: str
     owner_org: str
@@ -89,7 +91,7 @@ class BlockerInfo:
 
 
 @dataclass(frozen=True)
-class AttendanceInfo:
+class AttendanceInfo(ShownText):
     attendance_id: int
     name: str
     organisation: str | None
@@ -100,7 +102,7 @@ class AttendanceInfo:
 
 
 @dataclass(frozen=True)
-class PatientCard:
+class PatientCard(ShownText):
     """Everything the live screen shows about the current patient."""
 
     case: CaseRow
@@ -114,7 +116,7 @@ class PatientCard:
 
 
 @dataclass(frozen=True)
-class LiveState:
+class LiveState(ShownText):
     """A huddle as the live screen needs it; the timer is computed from ``current_intervals`` and the clock."""
 
     huddle: HuddleInfo

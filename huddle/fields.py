@@ -6,22 +6,11 @@ from datetime import date
 
 from huddle import pnr as pnr_rules
 from huddle.errors import InputError
+from huddle.text import clean
 
 MAX_LEN = {"name": 120, "unit": 120, "municipality": 80, "question": 2000}
 REQUIRED = ("pnr", "name", "unit", "municipality")
-
-
-# Bidirectional overrides and isolates: they can make a name or an identity number read backwards.
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _clean(value: str | None) -> str:
-    # Control characters (other than newline in a question) never belong in a record: C0, DEL and
-    # C1 (U+009B is a one-character CSI that some terminals obey), and bidi overrides.
-    text = (value or "").strip()
-    return "".join(
-        ch for ch in text if ch == "\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f" and ch not in _BIDI)
-    ).strip()
+MULTILINE = ("question",)
 
 
 def validate_field(field: str, value: str | None, today: date) -> str:
@@ -30,7 +19,7 @@ def validate_field(field: str, value: str | None, today: date) -> str:
         if not (value or "").strip():
             raise InputError("field.required", field=_label(field))
         return pnr_rules.normalise(value or "", today)
-    text = _clean(value)
+    text = clean(value, lines=field in MULTILINE)
     if field in REQUIRED and not text:
         raise InputError("field.required", field=_label(field))
     limit = MAX_LEN.get(field)

@@ -73,6 +73,10 @@ def t(key: str, /, lang: str | None = None, **params: Any) -> str:
         return key
     text = texts.get(lang or get_language()) or texts.get("en") or key
     if params:
+        from huddle.text import shown
+
+        # A value put into a message (a name, a CSV line, a server's error) is shown, never obeyed.
+        params = {k: shown(v) if isinstance(v, str) else v for k, v in params.items()}
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):

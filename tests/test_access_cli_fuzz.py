@@ -52,7 +52,17 @@ SLOT_TEXT = st.one_of(
     st.sampled_from(["", " ", "-", "--", "--help", "2026-02-30", "19121212-1212", "121212+1212", "0", "-1",
                      "99999999999999999999", "[bold]x[/bold]", "[link=https://x]y[/link]", "nurse,admin", "admin",
                      "table", "json", "csv", "week", "ada", "\x00", "a\nb", "'; DROP TABLE patient; --", "é" * 300]),
+    # What a terminal would obey: a title, the clipboard, a clear screen, a C1 CSI, a bidi override.
+    st.sampled_from(["Eva\x1b]2;HIJACKED\x07 Ek", "\x1b]52;c;SGlqYWNr\x07", "x\x1b[2J\x1b[H", "\x9b31mRöd",
+                     "Åsa\u202eNilsson", "19121212-1212\x1b[8m", "Oskarshamn\x1bP+q\x1b\\"]),
 )
+
+# Characters a terminal acts on instead of showing (a table's line breaks aside).
+OBEYED = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - {"\n"} | set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def obeyed(text: str) -> set[str]:
+    return {ch for ch in text if ch in OBEYED}
 
 
 def snapshot(db: Path) -> str:
@@ -137,6 +147,7 @@ def test_arbitrary_text_in_any_input_never_gives_a_traceback_or_a_partial_write(
                 os.environ[k] = v
     assert code in EXIT_CODES, (args, code, err)
     assert "Traceback" not in err + out, (args, err)
+    assert not obeyed(out + err), (args, out, err)  # shown, never obeyed: no ESC byte reaches the terminal
     if code != 0:
         assert err.endswith("\n") and err.count("\n") == 1, (args, err)
         assert snapshot(db) == before, f"{args} failed with {err!r} but wrote"
@@ -215,3 +226,29 @@ def test_arbitrary_csv_imports_all_or_nothing(workdir, body):
     assert code in EXIT_CODES and "Traceback" not in out + err, (body, err)
     if code:
         assert err.count("\n") == 1 and snapshot(db) == before, (body, err)
+
+
+def test_a_store_holding_escape_sequences_prints_them_as_text_in_every_command(tmp_path):
+    """A store written by hand or by an older version: every command that prints shows its text, never obeys it."""
+    db = tmp_path / "hostile.db"
+    store = Store.open(str(db))
+    day = __import__("datetime").date(2026, 12, 1)
+    case = agenda.add_patient(store, pnr="19121212-1212", name="Tolvan", unit="Avd 12", municipality="Oskarshamn",
+                              question="Hemtjänst?", day=day)
+    store.close()
+    hostile = "Eva\x1b]52;c;SGlqYWNr\x07\x1b]2;HIJACKED\x07\x1b[2J Ek\x9b31m\u202e"
+    con = sqlite3.connect(db)
+    con.execute("UPDATE patient SET name = ?", (hostile,))
+    con.execute("UPDATE \"case\" SET unit = ?, municipality = ?, question = ?", (hostile, hostile, hostile))
+    con.commit()
+    con.close()
+    for args in (["agenda", "--date", DAY], ["agenda", "--date", DAY, "--format", "json"],
+                 ["agenda", "--date", DAY, "--format", "csv"], ["summary", "--date", DAY],
+                 ["summary", "--date", DAY, "--format", "json"], ["stats", "--from", DAY, "--to", DAY, "--by", "unit"],
+                 ["export", "--from", DAY, "--to", DAY], ["audit", "--patient", "19121212-1212"]):
+        code, out, err = run(db, args)
+        assert code == 0, (args, err)
+        assert not obeyed(out + err), (args, out)
+        if args[0] in {"agenda", "summary"}:
+            assert "Eva" in out and "Ek" in out, (args, out)  # the text itself is still there
+    assert case.name == "Tolvan"

@@ -50,7 +50,9 @@ def test_dates():
 
 
 def test_fields_are_cleaned_and_bounded():
-    assert validate_field("name", "  Tolvan\x1b[31m Tolvansson\x07 ", TODAY) == "Tolvan[31m Tolvansson"
+    # An escape sequence goes whole (not just its ESC byte), a name stays on one line.
+    assert validate_field("name", "  Tolvan\x1b[31m Tolvansson\x07 ", TODAY) == "Tolvan Tolvansson"
+    assert validate_field("name", "Eva\x1b]2;HIJACKED\x07\nEk", TODAY) == "Eva Ek"
     assert validate_field("question", "line one\nline two", TODAY) == "line one\nline two"
     with pytest.raises(InputError, match="required"):
         validate_field("unit", "   ", TODAY)
@@ -58,7 +60,7 @@ def test_fields_are_cleaned_and_bounded():
         validate_field("name", "x" * 121, TODAY)
     assert validate_field("question", "", TODAY) == ""
     # DEL, C1 controls (U+009B is a one-character CSI) and bidi overrides are removed too.
-    assert validate_field("name", "Åsa\x7f \x9b2J\u202eNilsson\u202c", TODAY) == "Åsa 2JNilsson"
+    assert validate_field("name", "Åsa\x7f \x9b2J\u202eNilsson\u202c", TODAY) == "Åsa Nilsson"
     with pytest.raises(InputError, match="required"):
         validate_field("unit", "\x9b\u202e\x07", TODAY)
 

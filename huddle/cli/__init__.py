@@ -193,7 +193,9 @@ def _fail(message: str, code: int) -> None:
     from huddle.i18n import t
 
     # Exactly one line, whatever a message or a value in it holds.
-    one_line = " ".join(str(message).split("\n")).strip()
+    from huddle.text import clean
+
+    one_line = clean(str(message))
     sys.stderr.write(f"{t('cli.error_prefix')} {one_line}\n")
     sys.stderr.flush()
     sys.exit(code)

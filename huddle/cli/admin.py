@@ -7,16 +7,9 @@ import os
 import click
 
 from huddle.cli import Context
+from huddle.cli.core import FORMATS, pass_ctx, say
 from huddle.fields import parse_date
 from huddle.i18n import t
-
-pass_ctx = click.make_pass_decorator(Context)
-FORMATS = click.Choice(["table", "json", "csv"])
-
-
-def say(text: str) -> None:
-    click.echo(text)
-
 
 # -- users ------------------------------------------------------------------------------
 

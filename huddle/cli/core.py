@@ -16,7 +16,10 @@ FORMATS = click.Choice(["table", "json", "csv"])
 
 
 def say(text: str) -> None:
-    click.echo(text)
+    """One line (or a few) for the person at the terminal: store text in it is shown, never obeyed."""
+    from huddle.text import shown
+
+    click.echo(shown(text))
 
 
 @click.command("init")

@@ -25,7 +25,9 @@ def summary_cmd(ctx: Context, date_: str | None, fmt: str) -> None:
     day = parse_date(date_)
     store = ctx.store(create=False)
     day = day or agenda.today(store)
-    items = meeting.huddle_summaries(store, day)
+    from huddle.text import shown_deep
+
+    items = shown_deep(meeting.huddle_summaries(store, day))
     if fmt == "json":
         json.dump(items, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")

@@ -19,6 +19,11 @@ def emit(
     json_value: Any = None,
     excel: bool = False,
 ) -> None:
+    from huddle.text import shown_deep
+
+    # Whatever the store holds is printed, never obeyed by the terminal (or a program reading CSV).
+    rows = [shown_deep(row) for row in rows]
+    json_value = shown_deep(json_value)
     out = sys.stdout
     if fmt == "json":
         json.dump(rows if json_value is None else json_value, out, ensure_ascii=False, indent=2, default=str)

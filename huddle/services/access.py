@@ -24,6 +24,7 @@ from sqlalchemy import exists, func, select
 from db.models import Organisation, Staff
 from huddle.errors import AccessDenied, InputError
 from huddle.store import ALL_ROLES, Actor, Store
+from huddle.text import ShownText
 
 ROLES = ("nurse", "facilitator", "manager", "admin")
 MIN_PASSWORD = 8
@@ -37,7 +38,7 @@ _DUMMY_HASH: str | None = None
 
 
 @dataclass(frozen=True)
-class UserInfo:
+class UserInfo(ShownText):
     staff_id: int
     username: str
     name: str
@@ -125,21 +126,25 @@ def _actor(staff: Staff) -> Actor:
 def authenticate(store: Store, username: str, password: str) -> Actor:
     """The actor for a user name and password; AccessDenied (one line) otherwise.
 
-    Sign-ins and refused sign-ins go to the access log (without a patient).
+    Sign-ins and refused sign-ins go to the access log (without a patient).  A refused or locked
+    user name is logged as typed only when it is a user's; anything else is logged as a short keyed
+    tag (``unknown#1a2b``, see ``_logged_name``), because what lands in the user-name field is often
+    a password typed one field too early, and the access log is kept for years and never changes.
     """
     username = (username or "").strip()
-    if _recent_refusals(store, username) >= MAX_REFUSALS:
-        _log_sign_in(store, None, f"sign_in.locked {username[:60]}")
-        raise AccessDenied("access.locked", minutes=LOCK_MINUTES)
     with store.read() as s:
         staff = s.scalar(select(Staff).where(Staff.username == username)) if username else None
         hash_ = staff.password_hash if staff is not None else None
         if staff is not None:
             actor = _actor(staff)
             disabled = bool(staff.disabled)
+    logged = _logged_name(store, username, known=staff is not None)
+    if _recent_refusals(store, logged) >= MAX_REFUSALS:
+        _log_sign_in(store, None, f"sign_in.locked {logged}")
+        raise AccessDenied("access.locked", minutes=LOCK_MINUTES)
     ok = _verify(hash_ or _dummy_hash(), password or "") and hash_ is not None
     if not ok:
-        _log_sign_in(store, None, f"sign_in.refused {username[:60]}")
+        _log_sign_in(store, None, f"sign_in.refused {logged}")
         raise AccessDenied("access.bad_login")
     if disabled:
         _log_sign_in(store, actor, "sign_in.disabled")
@@ -150,8 +155,60 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
     return actor
 
 
-def _recent_refusals(store: Store, username: str) -> int:
-    """Refused sign-ins for this user name in the last LOCK_MINUTES, from the access log itself."""
+# The per-store secret that keys the tags of unknown user names (a Setting row; never shown or exported).
+_LOG_KEY = "access.log_key"
+# Hex digits kept of the tag: 16 bits.  Enough to group a review period's attempts and to count one
+# typed name's refusals for the lock-out; too few to confirm a guessed password even for someone who
+# holds the store and its key (tens of thousands of other texts share every tag).
+_TAG_DIGITS = 4
+
+
+def _logged_name(store: Store, username: str, *, known: bool) -> str:
+    """How a sign-in's user name is written to the access log.
+
+    A user's name as it is (the log is about users).  Any other text -- a typo, a probe, or a
+    password typed into the user-name field -- only as ``unknown#`` and a truncated HMAC-SHA256
+    under the store's own key: the same text gives the same tag in this store (so spot checks can
+    group attempts and the lock-out counts them per name, as for users, which keeps it from telling
+    users and non-users apart), and the text itself is never stored.  ``#`` is never part of a user name.
+    """
+    if known:
+        return username[:60]
+    import hashlib
+    import hmac
+
+    tag = hmac.new(_log_key(store), username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return f"unknown#{tag[:_TAG_DIGITS]}"
+
+
+def _log_key(store: Store) -> bytes:
+    """The store's access-log key, made (random, 256 bits) on first use."""
+    import secrets
+
+    from sqlalchemy.exc import IntegrityError
+
+    from db.models import Setting
+
+    def read() -> str | None:
+        with store.read() as s:
+            return s.scalar(select(Setting.value).where(Setting.key == _LOG_KEY))
+
+    value = read()
+    if value is None:
+        try:
+            with store.write() as s:
+                value = s.scalar(select(Setting.value).where(Setting.key == _LOG_KEY))
+                if value is None:
+                    value = secrets.token_hex(32)
+                    s.add(Setting(key=_LOG_KEY, value=value))
+        except IntegrityError:  # another process made it at the same moment (PostgreSQL): use theirs
+            value = read()
+    assert value is not None
+    return bytes.fromhex(value)
+
+
+def _recent_refusals(store: Store, logged: str) -> int:
+    """Refused sign-ins for this (logged) user name in the last LOCK_MINUTES, from the access log itself."""
     from datetime import timedelta
 
     from db.models import AuditEvent
@@ -161,7 +218,7 @@ def _recent_refusals(store: Store, username: str) -> int:
         return s.scalar(
             select(func.count()).select_from(AuditEvent).where(
                 AuditEvent.at >= since, AuditEvent.action == "sign_in",
-                AuditEvent.what == f"sign_in.refused {username[:60]}",
+                AuditEvent.what == f"sign_in.refused {logged}",
             )
         ) or 0
 
@@ -228,7 +285,9 @@ def check_password(password: str) -> str:
 
 
 def _clean(field: str, value: str | None, limit: int, required: bool = False) -> str | None:
-    text = "".join(ch for ch in (value or "").strip() if ch >= " ")
+    from huddle.text import clean
+
+    text = clean(value)
     if required and not text:
         raise InputError("field.required", field=field)
     if len(text) > limit:

@@ -20,12 +20,13 @@ from huddle import settings as settings_mod
 from huddle.clock import to_utc
 from huddle.errors import InputError
 from huddle.store import Store
+from huddle.text import ShownText
 
 MAX_SAMPLE = 10_000
 
 
 @dataclass(frozen=True)
-class AuditRow:
+class AuditRow(ShownText):
     event_id: int
     at: datetime  # aware UTC
     actor: str

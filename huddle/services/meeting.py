@@ -111,9 +111,10 @@ def _today(s, store: Store) -> date:  # noqa: ANN001
 
 
 def _clean(text: str | None, *, field: str, required: bool = True, limit: int = MAX_TEXT) -> str | None:
-    from huddle.fields import _clean as clean_text
+    from huddle.text import clean
 
-    value = clean_text(text)
+    # Long texts (a decision, a blocker, a note) may span lines; names and short fields do not.
+    value = clean(text, lines=limit > MAX_SHORT)
     if not value:
         if required:
             raise InputError("meeting.required", field=_label(field))

@@ -41,6 +41,7 @@ from sqlalchemy import text
 
 from huddle.errors import InputError
 from huddle.store import Store
+from huddle.text import ShownText
 
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
 KEY_SQL = {
@@ -86,7 +87,7 @@ def round_up(value: float, step: int = SUGGEST_STEP_S) -> int:
 
 
 @dataclass(frozen=True)
-class Figures:
+class Figures(ShownText):
     cases: int = 0
     agenda_cases: int = 0
     mean_s: float | None = None
