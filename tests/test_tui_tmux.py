@@ -162,3 +162,51 @@ def test_kill_mid_case_and_restart_keeps_the_case_and_its_time(tmp_path, tmux):
     finally:
         store.close()
     assert expected >= 2  # the screen showed 3 s; the last beat before the kill is at least 2 s in
+
+
+HOSTILE = "\x1b]2;HIJACKED\x07\x1b]52;c;SGlqYWNrZWQ=\x07\x1b[2J\x9b31m\u202e"
+
+
+def test_text_from_the_store_is_shown_not_obeyed_by_the_terminal(tmp_path, tmux):
+    """A name with a title, a clipboard write and a clear screen in it (an old store, an edit by hand):
+    the real terminal shows the name and keeps its title and clipboard."""
+    import sqlite3
+
+    from huddle.services import agenda, meeting
+    from huddle.store import Store
+
+    db = tmp_path / "huddle.db"
+    r = run_huddle("patient", "add", "--pnr", "19121212-1212", "--name", "Tolvan Tolvansson", "--unit", "Avd 12",
+                   "--municipality", "Kalmar", "--question", "Hemtjänst?", db=db)
+    assert r.returncode == 0, r.stderr
+    store = Store.open(str(db), create=False)
+    try:
+        day = agenda.default_date(store)
+        case_id = agenda.list_agenda(store, day, with_identity=False)[0].case_id
+        meeting.add_decision(store, case_id, text="Hembesök", responsible_org="Kalmar")
+        meeting.attendance_join(store, day, name="Eva Ek", organisation="Kalmar", role=None)
+    finally:
+        store.close()
+    con = sqlite3.connect(db)
+    con.execute("UPDATE patient SET name = ?", (f"Tolvan{HOSTILE} Tolvansson",))
+    con.execute('UPDATE "case" SET unit = ?, question = ?', (f"Avd{HOSTILE} 12", f"Hemtjänst{HOSTILE}?"))
+    con.execute("UPDATE decision SET text = ?", (f"Hembesök{HOSTILE} i morgon",))
+    con.execute("UPDATE attendance SET name = ?", (f"Eva{HOSTILE} Ek",))
+    con.commit()
+    con.close()
+
+    conf = tmp_path / "tmux.conf"
+    conf.write_text("set -g set-clipboard on\n")  # an OSC 52 would land in tmux's paste buffers
+    command = f"env -u COLUMNS -u LINES HUDDLE_LANG=en TERM=xterm-256color {HUDDLE_BIN} --db {db}"
+    tmux.run("-f", str(conf), "new-session", "-d", "-s", tmux.session, "-x", "140", "-y", "45", command)
+    tmux.wait_for(lambda s: "Agenda for" in s and "Tolvan Tolvansson" in s, "the agenda with the cleaned name")
+    tmux.keys("l")
+    tmux.wait_for(lambda s: "Meeting: planned" in s and "Eva Ek" in s, "the live screen with the attendance")
+    tmux.keys("s")
+    screen = tmux.wait_for(lambda s: "▶ active" in s and "Hembesök i morgon" in s, "the card with the decision")
+    assert "Avd 12" in screen
+    title = tmux.run("display-message", "-p", "-t", tmux.session, "#{pane_title}")
+    buffers = tmux.run("list-buffers")
+    tmux.keys("C-q")
+    assert "HIJACKED" not in title, title
+    assert buffers == "", buffers
