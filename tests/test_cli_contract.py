@@ -362,10 +362,34 @@ def test_huddle_db_environment_variable(tmp_path, monkeypatch):
     assert add(None, P1, "A", "--date", DAY).code == 0
     assert db.exists()
     assert [r["pnr"] for r in agenda_json(None)] == [P1]
-    # --db wins over the environment
+    # --db wins over the environment (and a read on a path with no store makes none)
     other = tmp_path / "other.db"
-    assert agenda_json(other) == []
-    assert other.exists()
+    assert one_error_line(huddle("agenda", "--date", DAY, db=other), 1) == (
+        f"There is no store at {other}; run 'huddle init' first.")
+    assert not other.exists()
+
+
+READS = [["agenda"], ["agenda", "--format", "json"], ["summary"], ["stats"], ["export"], ["user", "list"],
+         ["audit", "--patient", P1], ["retention"], ["backup", "copy.db"]]
+
+
+@pytest.mark.parametrize("argv", READS, ids=" ".join)
+def test_a_command_that_reads_never_makes_a_store_a_typo_in_db_is_told(tmp_path, argv):
+    typo = tmp_path / "huddel.db"
+    assert "no store at" in one_error_line(huddle(*argv, db=typo), 1)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["user", "add", "bo", "--name", "Bo Berg", "--role", "nurse"],  # the first user must be an admin
+    ["room", "--date", "2026-01-05"],  # a huddle that is over
+], ids=" ".join)
+def test_a_refused_command_on_a_new_path_leaves_no_file(tmp_path, monkeypatch, argv):
+    monkeypatch.setenv("HUDDLE_NEW_PASSWORD", "a long enough password")
+    db = tmp_path / "new.db"
+    r = huddle(*argv, db=db)
+    assert r.code == 2 and r.err.count("\n") == 1, r.err
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("via", ["option", "env"])

@@ -58,6 +58,36 @@ def default_db_path() -> str:
     return os.path.join(user_data_dir("huddle", appauthor=False), "huddle.db")
 
 
+# Store files this command made.  A command that is then refused removes them again, so a
+# refused command on a new path leaves nothing behind (only when the file holds no row at all).
+_NEW_STORES: list[Any] = []
+
+
+def _discard_new_stores() -> None:
+    import sqlite3
+
+    while _NEW_STORES:
+        store = _NEW_STORES.pop()
+        store.close()
+        path = store.path
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                tables = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                          if n != "alembic_version" and not n.startswith("sqlite_")]
+                empty = all(con.execute(f'SELECT 1 FROM "{n}" LIMIT 1').fetchone() is None for n in tables)
+            finally:
+                con.close()
+        except sqlite3.Error:
+            continue
+        if empty:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                try:
+                    os.unlink(f"{path}{suffix}")
+                except OSError:
+                    pass
+
+
 @dataclass
 class Context:
     db: str | None
@@ -76,6 +106,8 @@ class Context:
             from huddle.store import Store
 
             store = Store.open(self.target, create=create, upgrade=upgrade, clock=clock)
+            if store.created and store.path is not None:
+                _NEW_STORES.append(store)
             store = store.with_actor(resolve_actor(store, self.user))
             self._store = store
         return self._store
@@ -225,9 +257,16 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     _early_language(args)
     try:
-        result = cli.main(args=argv, prog_name="huddle", standalone_mode=False)
-        if isinstance(result, int) and result:
-            sys.exit(result)
+        try:
+            result = cli.main(args=argv, prog_name="huddle", standalone_mode=False)
+            if isinstance(result, int) and result:
+                sys.exit(result)
+        except BaseException as exc:
+            if not _succeeded(exc):
+                _discard_new_stores()
+            raise
+        finally:
+            _NEW_STORES.clear()
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
@@ -262,6 +301,12 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, HuddleError):
             _fail(str(exc), exc.exit_code)
         _fail(_unexpected(exc), 1)
+
+
+def _succeeded(exc: BaseException) -> bool:
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code == 0
+    return isinstance(exc, SystemExit) and exc.code in (0, None)
 
 
 def _unexpected(exc: Exception) -> str:

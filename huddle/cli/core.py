@@ -85,7 +85,7 @@ def agenda_cmd(ctx: Context, date_: str | None, fmt: str) -> None:
     from huddle.services import agenda
 
     day = parse_date(date_)
-    store = ctx.store(create=True)
+    store = ctx.store(create=False)  # reading never makes a store (a typo in --db is told, not hidden)
     day = day or agenda.default_date(store)
     rows = [r.to_json() for r in agenda.list_agenda(store, day)]
     columns = ["position", "pnr", "name", "unit", "municipality", "question", "state"]
