@@ -454,13 +454,13 @@ class DayMarkDialog(FormDialog):
         self.action_mark("red")
 
 
-ROLES = ("needs_assessor", "ward_nurse", "physician", "home_care_nurse", "rehab", "primary_care", "other")
-
-
 class AttendanceDialog(FormDialog):
     def __init__(self, needed: tuple[str, ...] = ()) -> None:
+        from huddle.roles import ROLES
+
         super().__init__(t("tui.attendance.title"))
-        self.roles = tuple(dict.fromkeys((*needed, *ROLES)))
+        # The needed roles first, then the rest of the one vocabulary (a needed role outside it is left out).
+        self.roles = tuple(dict.fromkeys((*(r for r in needed if r in ROLES), *ROLES)))
 
     def fields(self) -> ComposeResult:
         from screens.widgets import role_label

@@ -194,11 +194,12 @@ class PatientCardView(Static):
 
 
 def role_label(role: str | None) -> str:
+    """A meeting role as the room page labels it too (``huddle.roles``)."""
+    from huddle.roles import role_label as label
+
     if not role:
         return t("tui.card.none")
-    key = f"tui.role.{role}"
-    text = t(key)
-    return role if text == key else text
+    return label(role)
 
 
 class AttendanceView(Static):

@@ -98,18 +98,35 @@ def test_code_expires_at_local_midnight():
     assert end_of_day(date(2026, 6, 15)) == datetime(2026, 6, 15, 22, 0, tzinfo=UTC)
 
 
-def test_wrong_codes_are_slowed_down_then_locked_out():
+def test_a_connection_typing_wrong_codes_waits_longer_each_time_and_an_address_has_a_budget():
     now = [1000.0]
-    th = Throttle(base_s=0.5, max_s=4, lock_after=4, lock_s=60, now=lambda: now[0])
-    assert [th.fail("10.0.0.1") for _ in range(3)] == [0.5, 1.0, 2.0]
+    th = Throttle(base_s=0.5, max_s=4, address_budget=4, window_s=900, now=lambda: now[0])
+    assert [th.fail("10.0.0.1", tries) for tries in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 4.0]
+    assert th.delay(9) == 4  # capped
+    assert th.locked_for("10.0.0.1") == 900.0  # the address's budget is used up...
+    assert th.locked_for("10.0.0.2") == 0.0  # ...another address is not punished
+    now[0] += 901
     assert th.locked_for("10.0.0.1") == 0.0
-    th.fail("10.0.0.1")
-    assert th.locked_for("10.0.0.1") == 60.0
-    assert th.locked_for("10.0.0.2") == 0.0  # another address is not punished
-    now[0] += 61
-    assert th.locked_for("10.0.0.1") == 0.0
-    th.succeed("10.0.0.1")
-    assert th.fail("10.0.0.1") == 0.5
+
+
+def test_many_addresses_guessing_together_lock_out_the_guessers_but_not_a_fresh_address():
+    now = [0.0]
+    th = Throttle(address_budget=50, room_budget=10, window_s=900, now=lambda: now[0])
+    for i in range(10):
+        th.fail(f"10.0.1.{i}")
+    assert th.locked_for("10.0.1.3") > 0
+    assert th.locked_for("10.0.9.9") == 0.0
+
+
+def test_the_code_and_its_brake_make_guessing_infeasible():
+    from huddle.room.codes import ENTROPY_BITS
+
+    th = Throttle()
+    assert round(ENTROPY_BITS, 1) == 29.7  # 31**6 codes
+    assert th.guesses_per_hour() == 200
+    assert th.expected_hours_to_guess() > 24 * 365 * 200  # a code lives one day at most
+    # Colleagues' typos never use the budget up: one a minute is 15 in the window.
+    assert th.window_s / 60 < th.address_budget
 
 
 def test_only_the_loudest_microphones_are_forwarded():

@@ -33,10 +33,11 @@ def _loopback_ice(monkeypatch):
     monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4=True, use_ipv6=True: ["127.0.0.1"])
 
 
-async def open_room(store, clock, max_participants=3):
+async def open_room(store, clock, max_participants=3, throttle=None):
     config = RoomConfig(day=MONDAY, code=CODE, expires=end_of_day(MONDAY), max_participants=max_participants)
-    room = Room(config, StoreAttendance(store, MONDAY), clock=clock,
-                throttle=Throttle(base_s=0.01, max_s=0.02, lock_after=3, lock_s=60))
+    throttle = throttle or Throttle(base_s=0.01, max_s=0.02, address_budget=3, window_s=60,
+                                    now=lambda: clock.now().timestamp())
+    room = Room(config, StoreAttendance(store, MONDAY), clock=clock, throttle=throttle)
     runner = web.AppRunner(room.app())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -152,8 +153,8 @@ async def test_three_peers_see_and_hear_each_other_and_follow_the_banner(room, s
     assert red(anna.last_frame_from("Dan Rehab")) > red(anna.last_frame_from("Bo Doctor")) + 20
 
 
-async def test_a_wrong_code_is_refused_and_repeated_tries_are_slowed(room, store):
-    for _ in range(3):
+async def test_a_wrong_code_is_refused_and_an_address_that_keeps_guessing_is_locked_out(room, store):
+    for _ in range(3):  # the test room's budget per address: three wrong codes in its window
         with pytest.raises(Refused) as refused:
             await peer(room, "Mallory").join("AAAAAA")
         assert refused.value.reason == "code"
@@ -163,6 +164,79 @@ async def test_a_wrong_code_is_refused_and_repeated_tries_are_slowed(room, store
     assert refused.value.reason == "slow" and refused.value.message["retry_after"] > 0
     assert room_attendance(store) == []
     assert room.participants == {}
+
+
+async def test_a_colleague_on_the_same_address_gets_in_while_a_guesser_is_slowed(store, clock):
+    """Behind a hospital's shared address: one connection typing wrong codes waits ever longer for
+    its answers, and a colleague with the right code is let in meanwhile."""
+    throttle = Throttle(base_s=30, max_s=60, address_budget=50, window_s=900, now=lambda: clock.now().timestamp())
+    room, runner, url = await open_room(store, clock, throttle=throttle)
+    anna = PythonParticipant(url, name="Anna Nurse")
+    try:
+        async with aiohttp.ClientSession() as http:
+            guesser = await http.ws_connect(url.replace("http", "ws") + "/ws")
+            await guesser.send_json({"type": "join", "code": "AAAAAA", "name": "Typo Tim"})
+            answer = asyncio.ensure_future(guesser.receive_json())
+            await until(lambda: throttle._fails)  # the wrong code is being held back
+            welcome = await anna.join(CODE)
+            assert welcome["type"] == "welcome" and not answer.done()
+            assert [a.name for a in room_attendance(store)] == ["Anna Nurse"]
+            answer.cancel()
+            await guesser.close()
+    finally:
+        await anna.close()
+        await room.close()
+        await runner.cleanup()
+
+
+async def test_one_wrong_code_a_minute_never_keeps_the_room_shut(store, clock):
+    throttle = Throttle(base_s=0.01, max_s=0.02, now=lambda: clock.now().timestamp())  # the room's own budget
+    room, runner, url = await open_room(store, clock, throttle=throttle)
+    peers = []
+    try:
+        for _ in range(60):  # an hour of someone mistyping now and then
+            late = PythonParticipant(url, name="Typo Tim")
+            peers.append(late)
+            with pytest.raises(Refused) as refused:
+                await late.join("AAAAAA")
+            assert refused.value.reason == "code"
+            clock.advance(60)
+        anna = PythonParticipant(url, name="Anna Nurse")
+        peers.append(anna)
+        assert (await anna.join(CODE))["type"] == "welcome"
+    finally:
+        await asyncio.gather(*(p.close() for p in peers), return_exceptions=True)
+        await room.close()
+        await runner.cleanup()
+
+
+async def test_a_wrong_code_can_be_corrected_on_the_same_connection(room, store):
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(room.url.replace("http", "ws") + "/ws")
+        await ws.send_json({"type": "join", "code": "AAAAAA", "name": "Anna"})
+        assert (await ws.receive_json())["reason"] == "code"
+        await ws.send_json({"type": "join", "code": CODE, "name": "Anna"})
+        assert (await ws.receive_json())["type"] == "welcome"
+        await ws.close()
+
+
+async def test_joins_and_leaves_from_another_web_origin_are_refused(room, store):
+    own = room.url
+    async with aiohttp.ClientSession() as http:
+        ws = await http.ws_connect(own.replace("http", "ws") + "/ws", headers={"Origin": "https://evil.example"})
+        await ws.send_json({"type": "join", "code": CODE, "name": "Mallory"})
+        assert await ws.receive_json() == {"type": "refused", "reason": "origin"}
+        await ws.close()
+        assert room.participants == {}
+        # The room's own page is let in.
+        anna = peer(room, "Anna")
+        welcome = await anna.join(CODE)
+        # A page elsewhere cannot make her leave, even with her secret.
+        beacon = json.dumps({"id": welcome["id"], "secret": welcome["secret"]})
+        r = await http.post(f"{own}/leave", data=beacon, headers={"Origin": "https://evil.example"})
+        assert r.status == 403 and len(room.participants) == 1
+        r = await http.post(f"{own}/leave", data=beacon, headers={"Origin": own})
+        assert r.status == 204 and room.participants == {}
 
 
 async def test_the_room_is_full_at_its_cap(store, clock):
@@ -254,9 +328,34 @@ async def test_a_place_is_not_held_by_someone_who_never_sets_up_media(room, stor
         await ws.send_json({"type": "join", "code": CODE, "name": "Stuck Browser"})
         assert (await ws.receive_json())["type"] == "welcome"
         assert len(room.participants) == 1
-        # No offer ever comes: the place is given back and the attendance closed.
+        # No offer ever comes: the place is given back, and they never attended.
         assert await until(lambda: room.participants == {}, timeout=10)
-        # The attendance is closed in the store a moment after the place is given back.
-        assert await until(lambda: all(a.left_at is not None for a in room_attendance(store)), timeout=10)
         await ws.close()
-    assert [(a.name, a.left_at is not None) for a in room_attendance(store)] == [("Stuck Browser", True)]
+    assert room_attendance(store) == []
+
+
+async def test_a_role_outside_the_vocabulary_is_refused(room, store):
+    with pytest.raises(Refused) as refused:
+        await PythonParticipant(room.url, name="Eva", role="chef de mission").join(CODE)
+    assert refused.value.reason == "role"
+    nurse = peer(room, "Eva Ek")
+    nurse.role = "home_care_nurse"
+    await nurse.join(CODE)
+    assert [(a.name, a.role) for a in room_attendance(store)] == [("Eva Ek", "home_care_nurse")]
+
+
+async def test_when_the_meeting_finishes_everyone_is_told_and_let_go(room, store):
+    agenda_of_two(store)
+    meeting.start_meeting(store, MONDAY)
+    anna, bo = peer(room, "Anna"), peer(room, "Bo")
+    await anna.join(CODE)
+    await bo.join(CODE)
+    seen: list[dict] = []
+    anna._handle = seen.append  # what her page is told over the websocket
+    meeting.finish_meeting(store, MONDAY)  # in the app; the room reads it from the store
+    assert await until(lambda: room.participants == {}, timeout=10)
+    assert {"type": "ended"} in seen
+    assert await until(lambda: all(a.left_at is not None for a in room_attendance(store)), timeout=10)
+    with pytest.raises(Refused) as refused:
+        await peer(room, "Late Larry").join(CODE)
+    assert refused.value.reason == "expired"

@@ -113,10 +113,10 @@ def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[st
 
 
 def role_label(role: str) -> str:
-    """An attendance role as people read it (the meeting's catalogue keys ``meeting.role.*``)."""
-    key = f"meeting.role.{role}"
-    text = t(key)
-    return role if text == key else text
+    """An attendance role as people read it (``huddle.roles``)."""
+    from huddle.roles import role_label as label
+
+    return label(role)
 
 
 def _flat(value: Any) -> Any:

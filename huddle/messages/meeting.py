@@ -112,13 +112,6 @@ MESSAGES = {
     "meeting.day.red": {"en": "red day", "sv": "röd dag"},
     "meeting.day.green": {"en": "green day", "sv": "grön dag"},
     "meeting.day.none": {"en": "not marked", "sv": "inte markerad"},
-    "meeting.role.needs_assessor": {"en": "needs assessor", "sv": "biståndshandläggare"},
-    "meeting.role.ward_nurse": {"en": "ward nurse", "sv": "avdelningssjuksköterska"},
-    "meeting.role.physician": {"en": "physician", "sv": "läkare"},
-    "meeting.role.home_care_nurse": {"en": "home care nurse", "sv": "hemsjukvårdssjuksköterska"},
-    "meeting.role.district_nurse": {"en": "district nurse", "sv": "distriktssköterska"},
-    "meeting.role.rehab": {"en": "rehabilitation", "sv": "rehabilitering"},
-    "meeting.role.other": {"en": "other", "sv": "annan"},
     # case summary (plain text for the record system)
     "meeting.sum.head": {"en": "Huddle {date}", "sv": "Samordningsmöte {date}"},
     "meeting.sum.patient": {"en": "Patient: {name}, {pnr}", "sv": "Patient: {name}, {pnr}"},

@@ -93,6 +93,22 @@ MESSAGES = {
         "en": "The video connection could not be set up.",
         "sv": "Videoanslutningen gick inte att upprätta.",
     },
+    "room.page.refused_origin": {
+        "en": "Refused: this page is not the room's own. Open the link you were given.",
+        "sv": "Nekad: sidan är inte rummets egen. Öppna länken du har fått.",
+    },
+    "room.page.refused_role": {
+        "en": "Choose your role from the list.",
+        "sv": "Välj din roll i listan.",
+    },
+    "room.page.ended": {
+        "en": "The meeting is finished and the room is closed. Thank you for taking part.",
+        "sv": "Mötet är avslutat och rummet stängt. Tack för att du deltog.",
+    },
+    "room.page.closed": {
+        "en": "The facilitator has closed the video room.",
+        "sv": "Mötesledaren har stängt videorummet.",
+    },
     "room.page.no_camera": {
         "en": "No camera or microphone: you take part without them.",
         "sv": "Ingen kamera eller mikrofon: du deltar utan dem.",

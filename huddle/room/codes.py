@@ -8,8 +8,10 @@ the end of the meeting's local day, or earlier when the meeting is finished.
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,22 +46,39 @@ def end_of_day(day: date, tz: str = DEFAULT_TZ) -> datetime:
     return local_midnight.astimezone(UTC)
 
 
+ENTROPY_BITS = CODE_LENGTH * math.log2(len(ALPHABET))  # 31**6 codes: about 29.7 bits
+
+
 @dataclass
 class Throttle:
-    """Slows down repeated wrong codes from one address.
+    """The brake on guessing codes, which never locks out colleagues who type the right one.
 
-    Each failure within ``window_s`` doubles the wait before the answer
-    (``base_s``, 2x, 4x ... up to ``max_s``); after ``lock_after`` failures the
-    address is refused without checking for ``lock_s``.
+    Two levels, because many colleagues may share one network address (a
+    hospital's or a municipality's NAT):
+
+    * per connection: the websocket that typed wrong codes waits longer for each
+      answer (``delay``: ``base_s``, 2x, 4x ... up to ``max_s``) and keeps its socket
+      for the next try.  Nobody else on the address waits for it.
+    * per address: at most ``address_budget`` wrong codes within ``window_s``;
+      beyond that the address is refused without checking until the oldest wrong
+      code leaves the window.  Generous: a few colleagues' typos (one a minute is
+      15 in a window) never use it up, and a right code is never counted.
+    * room-wide: past ``room_budget`` wrong codes within ``window_s`` (many
+      addresses guessing together), an address with a wrong code in the window is
+      refused too; an address that has typed nothing wrong is still checked.
+
+    So one address gets at most ``address_budget`` guesses per ``window_s``:
+    ``guesses_per_hour`` and ``expected_hours_to_guess`` say what that means.
     """
 
     base_s: float = 0.5
-    max_s: float = 8.0
-    lock_after: int = 5
-    lock_s: float = 60.0
-    window_s: float = 600.0
+    max_s: float = 16.0
+    address_budget: int = 50
+    room_budget: int = 1000
+    window_s: float = 900.0
     now: Callable[[], float] = time.monotonic
     _fails: dict[str, list[float]] = field(default_factory=dict)
+    _room: deque[float] = field(default_factory=deque)
 
     def _recent(self, who: str) -> list[float]:
         t = self.now()
@@ -70,22 +89,45 @@ class Throttle:
             self._fails.pop(who, None)
         return fails
 
-    def locked_for(self, who: str) -> float:
-        """Seconds this address must still wait before it may try again (0: may try)."""
-        fails = self._recent(who)
-        if len(fails) < self.lock_after:
-            return 0.0
-        return max(0.0, self.lock_s - (self.now() - fails[-1]))
+    def _room_recent(self) -> int:
+        t = self.now()
+        while self._room and t - self._room[0] >= self.window_s:
+            self._room.popleft()
+        return len(self._room)
 
-    def fail(self, who: str) -> float:
-        """Record a wrong code; returns how long to hold the answer back."""
+    def locked_for(self, who: str) -> float:
+        """Seconds this address must still wait before its next code is checked (0: checked now)."""
+        fails = self._recent(who)
+        if not fails:
+            return 0.0
+        t = self.now()
+        if len(fails) >= self.address_budget:
+            # Until enough of its wrong codes have left the window to be under the budget again.
+            return max(0.0, self.window_s - (t - fails[len(fails) - self.address_budget]))
+        if self._room_recent() >= self.room_budget:
+            return max(0.0, self.window_s - (t - fails[-1]))
+        return 0.0
+
+    def delay(self, tries: int) -> float:
+        """How long the answer to a connection's ``tries``-th wrong code is held back."""
+        return min(self.max_s, self.base_s * 2 ** max(0, tries - 1))
+
+    def fail(self, who: str, tries: int = 1) -> float:
+        """Record a wrong code from ``who`` (the connection's ``tries``-th); returns how long to hold the answer."""
         if len(self._fails) > 10_000:  # many addresses: forget the ones whose window has passed
             for other in list(self._fails):
                 self._recent(other)
         fails = self._recent(who)
         fails.append(self.now())
-        self._fails[who] = fails
-        return min(self.max_s, self.base_s * 2 ** (len(fails) - 1))
+        self._fails[who] = fails[-self.address_budget:]
+        self._room_recent()
+        self._room.append(self.now())
+        return self.delay(tries)
 
-    def succeed(self, who: str) -> None:
-        self._fails.pop(who, None)
+    def guesses_per_hour(self) -> float:
+        """The most codes one address can have checked in an hour."""
+        return self.address_budget * 3600.0 / self.window_s
+
+    def expected_hours_to_guess(self) -> float:
+        """Expected hours for one address to hit a code, guessing at the highest rate it is allowed."""
+        return (len(ALPHABET) ** CODE_LENGTH / 2) / self.guesses_per_hour()

@@ -38,7 +38,10 @@ from huddle.room.media import SlotTrack, Source, choose_speakers
 log = logging.getLogger("huddle.room")
 STATIC = Path(__file__).with_name("static")
 NAME_MAX = 80
-OFFER_TIMEOUT_S = 30.0
+# A join holds a place only while its media is being set up: the page asks for the camera before
+# it joins, so its offer follows the welcome within a second; a join with no offer by then is let go.
+OFFER_TIMEOUT_S = 5.0
+WATCH_S = 1.5  # how often the room reads the meeting's state from the store (banner, finished)
 
 
 # -- attendance -------------------------------------------------------------------------
@@ -46,6 +49,7 @@ class Attendance(Protocol):
     def join(self, name: str, organisation: str | None, role: str | None) -> int | None: ...
     def leave(self, attendance_id: int) -> None: ...
     def finished(self) -> bool: ...
+    def banner(self, now: datetime) -> dict | None: ...
 
 
 class StoreAttendance:
@@ -73,6 +77,18 @@ class StoreAttendance:
 
         with self.store.read() as s:
             return s.scalar(select(Huddle.state).where(Huddle.date == self.day)) == "finished"
+
+    def banner(self, now: datetime) -> dict | None:
+        """The banner the app would push, read from the store: a room started by hand shows it too.
+        A plain read (no recovery, no access-log row: the banner carries initials and unit only)."""
+        from huddle import settings as settings_mod
+        from huddle.room.banner import banner_from_live
+        from huddle.services.meeting import load_live
+
+        with self.store.read() as s:
+            policy = settings_mod.load(s).banner_policy
+        live = load_live(self.store, self.day, recover=False, audit=False)
+        return banner_from_live(live, now, policy)
 
 
 # -- configuration and participants -----------------------------------------------------
@@ -146,13 +162,17 @@ class Room:
         self.config = config
         self.attendance = attendance
         self.clock = clock or default_clock()
-        self.throttle = throttle or Throttle()
+        # The brake on wrong codes reads the room's clock, so a test moves it without waiting.
+        self.throttle = throttle or Throttle(now=lambda: self.clock.now().timestamp())
         self.participants: dict[str, Participant] = {}
         self.banner: dict | None = None
         self.finished = False
         self.stop_requested: asyncio.Event | None = None
         self._speakers_task: asyncio.Task | None = None
+        self._watch_task: asyncio.Task | None = None
         self._banner_at = self.clock.now()
+        self._banner_key: str | None = None
+        self._closing = asyncio.Event()
 
     # -- aiohttp application --------------------------------------------------------------
     def app(self) -> web.Application:
@@ -167,28 +187,55 @@ class Room:
         app.router.add_get("/control/status", self._control_status)
         app.router.add_get("/control/stats", self._control_stats)
         app.router.add_post("/control/stop", self._control_stop)
+        app.on_startup.append(self._start_watch)
         app.on_shutdown.append(lambda _app: self.close())
         return app
+
+    async def _start_watch(self, _app: web.Application) -> None:
+        self._watch_task = asyncio.ensure_future(self._watch())
+
+    async def _watch(self) -> None:
+        """Every ``WATCH_S``: the meeting's banner from the store (current case, timer, finished).
+        The app pushes the same banner at once when it changes; this keeps a room started by hand
+        (or whose app went away) showing the meeting, and ends the room when the meeting is finished."""
+        try:
+            while not self._closing.is_set():
+                await self.refresh_banner()
+                try:
+                    await asyncio.wait_for(self._closing.wait(), WATCH_S)
+                except TimeoutError:
+                    pass
+        except asyncio.CancelledError:
+            pass
+
+    async def refresh_banner(self) -> None:
+        try:
+            banner = await asyncio.to_thread(self.attendance.banner, self.clock.now())
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not read the meeting: %s", exc)
+            return
+        if banner is not None and _banner_key(banner) != self._banner_key:
+            self.publish(banner)
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def _strings(self, request: web.Request) -> web.Response:
         from huddle.i18n import catalogue
+        from huddle.roles import ROLES, role_key
 
         out: dict[str, dict[str, str]] = {"en": {}, "sv": {}}
-        roles: list[str] = []
-        for key, texts in catalogue().items():
+        texts_of = catalogue()
+        for key, texts in texts_of.items():
             if key.startswith("room.page."):
-                short = key[len("room.page."):]
-            elif key.startswith("meeting.role."):  # the attendance roles the live screen counts
-                roles.append(key[len("meeting.role."):])
-                short = "role." + roles[-1]
-            else:
-                continue
+                for lang in out:
+                    out[lang][key[len("room.page."):]] = texts.get(lang) or texts.get("en") or key
+        for role in ROLES:  # the one vocabulary of meeting roles, labelled as the app labels them
+            texts = texts_of[role_key(role)]
             for lang in out:
-                out[lang][short] = texts.get(lang) or texts.get("en") or key
-        return web.json_response({**out, "roles": roles})
+                out[lang]["role." + role] = texts.get(lang) or texts["en"]
+        video = {"width": self.config.width, "height": self.config.height, "fps": self.config.fps}
+        return web.json_response({**out, "roles": list(ROLES), "video": video})
 
     # -- signalling -------------------------------------------------------------------------
     async def _ws(self, request: web.Request) -> web.WebSocketResponse:
@@ -196,6 +243,12 @@ class Room:
         await ws.prepare(request)
         who = request.remote or "?"
         p: Participant | None = None
+        tries = 0  # wrong codes typed on this connection
+        if not _same_origin(request):
+            log.warning("websocket from another origin refused: %s", request.headers.get("Origin"))
+            await _send(ws, {"type": "refused", "reason": "origin"})
+            await ws.close()
+            return ws
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
@@ -210,9 +263,13 @@ class Room:
                 if p is None:
                     if kind != "join":
                         continue
-                    p = await self._join(ws, who, data)
-                    if p is None:
+                    answer = await self._join(ws, who, data, tries)
+                    if answer == "code":
+                        tries += 1  # the socket stays open: the person corrects the code and tries again
+                        continue
+                    if not isinstance(answer, Participant):
                         break
+                    p = answer
                 elif kind == "offer" and p.pc is None:
                     try:
                         await self._offer(p, data)
@@ -232,16 +289,21 @@ class Room:
     def code_expired(self) -> bool:
         return self.finished or self.clock.now() >= self.config.expires
 
-    async def _join(self, ws: web.WebSocketResponse, who: str, data: dict) -> Participant | None:
+    async def _join(self, ws: web.WebSocketResponse, who: str, data: dict, tries: int) -> Participant | str | None:
+        """A participant, "code" (a wrong code: this connection may try again) or None (refused)."""
         wait = self.throttle.locked_for(who)
         if wait > 0:
             await _send(ws, {"type": "refused", "reason": "slow", "retry_after": int(wait) + 1})
             return None
         if not matches(self.config.code, str(data.get("code") or "")):
-            delay = self.throttle.fail(who)
-            await asyncio.sleep(delay)
+            delay = self.throttle.fail(who, tries + 1)
+            # Only this connection waits; a colleague on the same address is answered meanwhile.
+            try:
+                await asyncio.wait_for(self._closing.wait(), delay)
+            except TimeoutError:
+                pass
             await _send(ws, {"type": "refused", "reason": "code"})
-            return None
+            return "code"
         if not self.finished:
             try:
                 self.finished = await asyncio.to_thread(self.attendance.finished)
@@ -250,12 +312,16 @@ class Room:
         if self.code_expired():
             await _send(ws, {"type": "refused", "reason": "expired"})
             return None
-        self.throttle.succeed(who)
-        name = " ".join(str(data.get("name") or "").split())[:NAME_MAX]
-        org = " ".join(str(data.get("organisation") or "").split())[:NAME_MAX] or None
-        role = " ".join(str(data.get("role") or "").split())[:40] or None
+        name = _one_line(data.get("name"))
+        org = _one_line(data.get("organisation")) or None
         if not name:
             await _send(ws, {"type": "refused", "reason": "name"})
+            return None
+        from huddle.roles import ROLES
+
+        role = str(data.get("role") or "").strip() or None
+        if role is not None and role not in ROLES:  # the page offers the vocabulary only: no free text
+            await _send(ws, {"type": "refused", "reason": "role"})
             return None
         if len(self.participants) >= self.config.max_participants:
             await _send(ws, {"type": "refused", "reason": "full", "max": self.config.max_participants})
@@ -263,16 +329,6 @@ class Room:
         p = Participant(id=secrets.token_hex(6), name=name, organisation=org, role=role, ws=ws,
                         joined_at=self.clock.now())
         self.participants[p.id] = p  # reserved before any await: the cap holds
-        try:
-            p.attendance_id = await asyncio.to_thread(self.attendance.join, name, org, role)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("attendance join not recorded for %s: %s", name, exc)
-        if p.left:
-            # Gone (offer overdue, socket closed) while the join was being written: leave() found
-            # no attendance to close, so close it here, or the store keeps them in the room for ever.
-            if p.attendance_id is not None:
-                await self._close_attendance(p)
-            return None
         await _send(ws, {
             "type": "welcome",
             "id": p.id,
@@ -284,9 +340,19 @@ class Room:
             "day": self.config.day.isoformat(),
         })
         # A place is held only while media is being set up: no offer within the limit of the
-        # welcome (counted from here, not from the join, so a slow store does not eat into it).
+        # welcome, and the place is given back.  Attendance is written once the offer has come.
         asyncio.get_running_loop().call_later(OFFER_TIMEOUT_S, self._offer_overdue, p)
         return p
+
+    async def _record_join(self, p: Participant) -> None:
+        try:
+            p.attendance_id = await asyncio.to_thread(self.attendance.join, p.name, p.organisation, p.role)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("attendance join not recorded for %s: %s", p.name, exc)
+        if p.left and p.attendance_id is not None:
+            # Gone while the join was being written: leave() found no attendance to close, so close
+            # it here, or the store keeps them in the room for ever.
+            await self._close_attendance(p)
 
     def _offer_overdue(self, p: Participant) -> None:
         if p.pc is None and not p.left:
@@ -302,6 +368,8 @@ class Room:
         received: list = []
         self._wire(p, pc, received)
         await pc.setRemoteDescription(RTCSessionDescription(sdp=str(data.get("sdp") or ""), type="offer"))
+        # Media is being set up: now they attend.  Written while the answer is made (ICE gathering).
+        recorded = asyncio.ensure_future(self._record_join(p))
 
         layout = data.get("layout") or {}
         by_mid = {t.mid: t for t in pc.getTransceivers()}
@@ -347,6 +415,7 @@ class Room:
                 p.drains.append(asyncio.ensure_future(_drain(track)))
 
         await pc.setLocalDescription(await pc.createAnswer())
+        await recorded
         if p.left:
             return
         await _send(p.ws, {"type": "answer", "sdp": pc.localDescription.sdp})
@@ -422,11 +491,14 @@ class Room:
         return {"type": "roster", "participants": people, "count": len(self.participants),
                 "max": self.config.max_participants}
 
-    async def leave(self, p: Participant, reason: str = "") -> None:
-        """Gone at once: slots freed, media closed, attendance closed.  Safe to call twice."""
+    async def leave(self, p: Participant, reason: str = "", notice: dict | None = None) -> None:
+        """Gone at once: slots freed, media closed, attendance closed.  Safe to call twice.
+        ``notice`` is sent to their page first (why the room let them go)."""
         if p.left:
             return
         p.left = True
+        if notice is not None:
+            await _send(p.ws, notice)
         log.info("%s left (%s)", p.name, reason)
         self.participants.pop(p.id, None)
         for viewer in self.participants.values():
@@ -450,28 +522,41 @@ class Room:
         self._arrange()
 
     async def _close_attendance(self, p: Participant) -> None:
+        if p.attendance_id is None:
+            return
         try:
             await asyncio.to_thread(self.attendance.leave, p.attendance_id)
         except Exception as exc:  # noqa: BLE001
             log.warning("attendance leave not recorded for %s: %s", p.name, exc)
 
     async def _beacon_leave(self, request: web.Request) -> web.Response:
-        """``navigator.sendBeacon`` on pagehide: the tab is closing, leave now."""
+        """``navigator.sendBeacon`` on pagehide: the tab is closing, leave now (from the room's own page only)."""
         try:
             data = json.loads(await request.text())
         except ValueError:
             return web.Response(status=400)
+        if not _same_origin(request):
+            return web.Response(status=403, text="another origin")
         p = self.participants.get(str(data.get("id")))
         if p is not None and hmac.compare_digest(p.secret, str(data.get("secret") or "")):
             await self.leave(p, "pagehide")
         return web.Response(status=204)
 
     async def close(self) -> None:
-        if self._speakers_task is not None:
-            self._speakers_task.cancel()
-            self._speakers_task = None
-        await asyncio.gather(*(self.leave(p, "room closed") for p in list(self.participants.values())),
+        self._closing.set()
+        for task in (self._speakers_task, self._watch_task):
+            if task is not None:
+                task.cancel()
+        self._speakers_task = self._watch_task = None
+        notice = {"type": "ended" if self.finished else "closed"}
+        await asyncio.gather(*(self.leave(p, "room closed", notice) for p in list(self.participants.values())),
                              return_exceptions=True)
+
+    async def end_meeting(self) -> None:
+        """The meeting is finished: everyone is told and let go; the code admits nobody any more."""
+        self.finished = True
+        await asyncio.gather(*(self.leave(p, "meeting finished", {"type": "ended"})
+                               for p in list(self.participants.values())), return_exceptions=True)
 
     # -- the control API (the app, on this machine, with the token) ---------------------------
     def _authorised(self, request: web.Request) -> bool:
@@ -507,8 +592,7 @@ class Room:
         banner = {**banner, "type": "banner", "sent_ms": self.clock.now().timestamp() * 1000}
         self.banner = banner
         self._banner_at = self.clock.now()
-        if banner.get("meeting") == "finished":
-            self.finished = True
+        self._banner_key = _banner_key(banner)
         payload = json.dumps(banner)
         sent = 0
         for p in list(self.participants.values()):
@@ -516,6 +600,9 @@ class Room:
             if ch is not None and ch.readyState == "open":
                 ch.send(payload)
                 sent += 1
+        if banner.get("meeting") == "finished" and not self.finished:
+            self.finished = True
+            asyncio.ensure_future(self.end_meeting())
         return sent
 
     async def _control_participants(self, request: web.Request) -> web.Response:
@@ -580,6 +667,37 @@ class Room:
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _same_origin(request: web.Request) -> bool:
+    """A browser says which page opened the socket (or sent the beacon): only the room's own page
+    may.  Without an Origin header (not a browser: the Python client, a script) there is nothing to
+    check; the code still is."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.netloc.lower() == request.host.lower()
+
+
+def _one_line(value: object) -> str:
+    """A name or organisation as the room keeps and forwards it: the one rule for outside text
+    (no control or escape sequence reaches the facilitator's terminal or another page), one line."""
+    from huddle.text import clean
+
+    return " ".join(clean(str(value or "")).split())[:NAME_MAX]
+
+
+def _banner_key(banner: dict) -> str:
+    """What makes a banner new: everything but the times it was made and sent (and a running timer's
+    seconds, which the page counts on by itself)."""
+    skip = {"at", "at_ms", "sent_ms", "type"} | ({"elapsed_s"} if banner.get("running") else set())
+    return json.dumps({k: v for k, v in banner.items() if k not in skip}, sort_keys=True, default=str)
+
+
 @web.middleware
 async def _security_headers(request: web.Request, handler):  # noqa: ANN001, ANN202
     response = await handler(request)

@@ -60,6 +60,7 @@ from huddle.dto import (
     ReadinessInfo,
 )
 from huddle.errors import ConflictError, InputError
+from huddle.roles import parse_role
 from huddle.store import Store
 from huddle.timing import whole_seconds
 
@@ -140,14 +141,10 @@ def reason_text(reason: str | None) -> str | None:
 
 
 def role_text(role: str | None) -> str:
-    """An attendance role as a person reads it (known roles translated, others as typed)."""
-    from huddle.i18n import t
+    """An attendance role as a person reads it (``huddle.roles``: one vocabulary, one label each)."""
+    from huddle.roles import role_label
 
-    if not role:
-        return ""
-    key = f"meeting.role.{role}"
-    text = t(key)
-    return role if text == key else text
+    return role_label(role)
 
 
 @dataclass
@@ -1183,7 +1180,7 @@ def attendance_join(
     store.require(*MEETING_ROLES)
     who = _clean(name, field="name", limit=MAX_SHORT)
     org = _clean(organisation, field="organisation", required=False, limit=MAX_SHORT)
-    rol = _clean(role, field="role", required=False, limit=40)
+    rol = parse_role(_clean(role, field="role", required=False, limit=40))  # the vocabulary only
     if source not in ATTENDANCE_SOURCES:
         raise InputError("meeting.bad_source", value=source)
     with _write(store) as s:

@@ -6,7 +6,7 @@
   const $ = (id) => document.getElementById(id);
   let strings = { en: {}, sv: {} };
   let lang = (localStorage.getItem("huddle.lang") || navigator.language || "en").slice(0, 2) === "sv" ? "sv" : "en";
-  let ws = null, pc = null, local = null, me = null, banner = null, bannerAt = 0;
+  let ws = null, pc = null, local = undefined, me = null, banner = null, bannerAt = 0;
   let count = 0, max = 0, ended = false;
   const tiles = new Map();   // participant id -> {el, video, stream}
 
@@ -147,7 +147,7 @@
     max = welcome.max; count = 1;
     $("join").hidden = true;
     $("room").hidden = false;
-    local = await getMedia(welcome.video);
+    if (local === undefined) local = await getMedia(welcome.video);
     if (!local) { $("note").textContent = t("no_camera"); $("note").hidden = false; }
     const ownTile = tile("me", t("you"), "", true);
     if (local) { ownTile.video.srcObject = local; }
@@ -178,7 +178,7 @@
     renderCount();
   }
 
-  function join(ev) {
+  async function join(ev) {
     ev.preventDefault();
     const name = $("name").value.trim();
     if (!name) { showError(t("refused_name")); return; }
@@ -188,23 +188,31 @@
     localStorage.setItem("huddle.name", name);
     localStorage.setItem("huddle.organisation", $("organisation").value.trim());
     localStorage.setItem("huddle.role", $("role").value);
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    ws = new WebSocket(scheme + location.host + "/ws");
-    ws.onopen = () => ws.send(JSON.stringify({
+    // Camera and microphone first (the browser may ask): the room holds a place only a few
+    // seconds for someone whose media is not coming.
+    if (local === undefined) local = await getMedia(strings.video || { width: 320, height: 240, fps: 15 });
+    const hello = () => ws.send(JSON.stringify({
       type: "join", code: $("code").value, name: name,
       organisation: $("organisation").value.trim(), role: $("role").value,
     }));
+    if (ws && ws.readyState === WebSocket.OPEN) { hello(); return; }  // a wrong code before: same socket
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    ws = new WebSocket(scheme + location.host + "/ws");
+    ws.onopen = hello;
     ws.onmessage = async (ev) => {
       const msg = JSON.parse(ev.data);
       if (msg.type === "refused") {
-        if (me) gone(t("refused_" + msg.reason)); else refused(msg);
-        ws.onclose = null; ws.close(); ws = null;
+        if (me) gone(t("refused_" + msg.reason));
+        else refused(msg);
+        if (me || msg.reason !== "code") { ws.onclose = null; ws.close(); ws = null; }
       }
+      else if (msg.type === "ended") { gone(t("ended")); }
+      else if (msg.type === "closed") { gone(t("closed")); }
       else if (msg.type === "welcome") { await start(msg); }
       else if (msg.type === "answer") { await pc.setRemoteDescription({ type: "answer", sdp: msg.sdp }); }
       else if (msg.type === "roster") { renderRoster(msg); }
     };
-    ws.onclose = () => { if (me && !ended) gone(t("lost")); else if (!me) showError(t("lost")); };
+    ws.onclose = () => { const was = ws; ws = null; if (me && !ended) gone(t("lost")); else if (!me && was) showError(t("lost")); };
   }
 
   // -- microphone and camera off and on (the track keeps its place; it sends silence or black) --
