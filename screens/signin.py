@@ -4,6 +4,12 @@
 None when the person quits.  The password check (argon2, deliberately slow)
 runs in a thread worker; a refusal is shown at the form, the password field is
 cleared, and nothing of what was typed is ever read as markup.
+
+Keys typed ahead never cross into the other field: Enter and Tab in the user-name
+field are priority bindings of this screen, run by the app as it takes the key
+from the terminal, and they move the focus at once (``Widget.focus`` would move it
+only on a later turn of the loop, after the keys that followed Enter had already
+been handed to the user-name field: a password typed fast landed there, visible).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,7 +32,12 @@ from huddle.i18n import t
 class SignInScreen(ModalScreen[Any]):
     """User name and password; dismisses with an Actor (or None to quit)."""
 
-    BINDINGS = [Binding("escape", "quit", "access.signin.quit")]
+    BINDINGS = [
+        Binding("escape", "quit", "access.signin.quit"),
+        # Checked by the app before it hands the key (and the keys after it) to a field.
+        Binding("enter,tab", "to_password", show=False, priority=True),
+        Binding("shift+tab", "to_username", show=False, priority=True),
+    ]
 
     def __init__(self, store: Any) -> None:
         super().__init__(id="signin")
@@ -52,9 +64,21 @@ class SignInScreen(ModalScreen[Any]):
     def on_mount(self) -> None:
         self.query_one("#signin-username", Input).focus()
 
+    def action_to_password(self) -> None:
+        """Enter or Tab in the user-name field: the password field has the focus before the next key is read."""
+        self._shift_focus("#signin-username", "#signin-password")
+
+    def action_to_username(self) -> None:
+        self._shift_focus("#signin-password", "#signin-username")
+
+    def _shift_focus(self, source: str, target: str) -> None:
+        if self.focused is not self.query_one(source, Input):
+            raise SkipAction()  # elsewhere the key does what it always does (Enter in the password field signs in)
+        self.set_focus(self.query_one(target, Input))  # now, not on a later turn of the loop
+
     @on(Input.Submitted, "#signin-username")
     def _to_password(self) -> None:
-        self.query_one("#signin-password", Input).focus()
+        self.set_focus(self.query_one("#signin-password", Input))
 
     @on(Input.Submitted, "#signin-password")
     @on(Button.Pressed, "#signin-ok")
@@ -62,7 +86,7 @@ class SignInScreen(ModalScreen[Any]):
         username = self.query_one("#signin-username", Input).value
         password = self.query_one("#signin-password", Input).value
         if not username.strip():
-            self.query_one("#signin-username", Input).focus()
+            self.set_focus(self.query_one("#signin-username", Input))
             return
         self._set_busy(True)
         self.query_one("#signin-error", Static).update(t("access.signin.checking"))
@@ -105,4 +129,4 @@ class SignInScreen(ModalScreen[Any]):
         self.query_one("#signin-error", Static).update(message)
         password = self.query_one("#signin-password", Input)
         password.value = ""
-        password.focus()
+        self.set_focus(password)

@@ -155,11 +155,11 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
     return actor
 
 
-# The per-store secret that keys the tags of unknown user names (a Setting row; never shown or exported).
+# The per-store secret that keys the tags of unknown user names (a Setting row; not a setting huddle shows).
 _LOG_KEY = "access.log_key"
 # Hex digits kept of the tag: 16 bits.  Enough to group a review period's attempts and to count one
-# typed name's refusals for the lock-out; too few to confirm a guessed password even for someone who
-# holds the store and its key (tens of thousands of other texts share every tag).
+# typed name's refusals for the lock-out; few enough that even someone holding the store and its key
+# learns little of the text from its tag (every tag is shared by one in 65,536 of all texts).
 _TAG_DIGITS = 4
 
 
