@@ -25,6 +25,8 @@ class Settings:
     retention_days: int = 90
     # What the video room's banner may show: "initials_unit" | "unit" | "none"
     banner_policy: str = "initials_unit"
+    # Where the video room listens (the app's v; huddle room --port overrides)
+    room_port: int = 8765
 
     def to_rows(self) -> dict[str, str]:
         out = {}
@@ -65,7 +67,9 @@ class Settings:
                     value = json.loads(raw)
                     kind = type(getattr(s, f.name))
                     if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
-                        raise ValueError(f.name)  # targets, time boxes and retention are positive
+                        raise ValueError(f.name)  # targets, time boxes, retention and the port are positive
+                    if f.name == "room_port" and value > 65535:
+                        raise ValueError(f.name)
                     changes[f.name] = kind(value)
             except Exception:
                 continue  # a broken setting falls back to its default

@@ -62,7 +62,7 @@ class HuddleApp(App[None]):
         day: date | None = None,
         start: str | None = None,
         dark: bool = True,
-        room_port: int = 8765,
+        room_port: int | None = None,
     ) -> None:
         super().__init__()
         translate_bindings(self)
@@ -331,11 +331,12 @@ def make_app(
     day: date | None = None,
     start: str | None = None,
     dark: bool = True,
-    room_port: int = 8765,
+    room_port: int | None = None,
 ) -> HuddleApp:
     """The app on ``store`` (already open) or ``store_target`` (opened in a worker after the first paint).
 
-    ``room_port`` is where the video room listens when the facilitator opens it (0: any free port).
+    ``room_port`` is where the video room listens when the facilitator opens it (0: any free port;
+    None: the store's setting ``room_port``).
     ``start`` is "agenda" or "live"; by default the app opens on the agenda, or on
     the live screen when today's meeting is running.
     """

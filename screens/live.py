@@ -205,6 +205,8 @@ class LiveScreen(Screen):
             table.move_cursor(row=current_row)
         self.query_one(PatientCardView).show(live.card)
         self.query_one(AttendanceView).show(live)
+        if self.room_info is not None:
+            self.show_room()
         self.refresh_bindings()
         self.tick()
         self.publish()
@@ -492,7 +494,10 @@ class LiveScreen(Screen):
 
         def start(env: dict) -> None:
             # The room runs as its own process, acting as the signed-in person through a one-time token.
-            self.room = RoomController(target, self.day, port=self.app.room_port, env=env or None)
+            port = self.app.room_port
+            if port is None:
+                port = getattr(self.app.settings, "room_port", 8765)  # the store's setting
+            self.room = RoomController(target, self.day, port=port, env=env or None)
             self.run_worker(self._start_room(), exclusive=True, group="room", exit_on_error=False)
 
         def failed(exc: Exception) -> None:
@@ -514,7 +519,8 @@ class LiveScreen(Screen):
         finally:
             self._room_starting = False
         self.room_info = info
-        self.query_one(RoomView).show(info, [], self._tz())
+        self.room_people = []
+        self.show_room()
         self.notify(t("tui.room.started"))
         self.publish()
         self._room_poll = self.set_interval(ROOM_POLL_S, self._poll_room)
@@ -526,7 +532,15 @@ class LiveScreen(Screen):
             self.room_people = list(await self.room.participants())
         except Exception:  # noqa: BLE001
             return
-        self.query_one(RoomView).show(self.room_info, self.room_people, self._tz())
+        self.show_room()
+
+    def show_room(self) -> None:
+        """The room box: link and code while the meeting is on, who is connected, and who attended."""
+        live = self.live
+        attended = [a for a in live.attendance if a.source == "room"] if live is not None else []
+        finished = live is not None and live.huddle.state == "finished"
+        self.query_one(RoomView).show(self.room_info, self.room_people, self._tz(), attended=attended,
+                                      finished=finished)
 
     def publish(self) -> None:
         """Push the banner (current case, its timer) to the video room, when it is open."""

@@ -226,10 +226,20 @@ class AttendanceView(Static):
 
 
 class RoomView(Static):
-    def show(self, info, people: list[dict] | None, tz: str = "Europe/Stockholm") -> None:  # noqa: ANN001
+    def show(self, info, people: list[dict] | None, tz: str = "Europe/Stockholm", *,  # noqa: ANN001
+             attended: list | None = None, finished: bool = False) -> None:
+        """``attended``: the huddle's attendance rows from the room (who was there, also after
+        leaving); ``finished``: the meeting is over, so the code admits nobody and is not shown."""
+        from huddle.text import shown
+
         out = Text(t("tui.room.title"), style="bold")
+        seen = list(dict.fromkeys(
+            shown(a.name) + (f" ({shown(a.organisation)})" if a.organisation else "") for a in (attended or [])))
         if info is None:
             out.append("\n" + t("tui.room.off"))
+        elif finished:
+            out.append("\n" + t("tui.room.finished"))
+            out.append("\n" + (t("tui.room.attended", names=", ".join(seen)) if seen else t("tui.room.nobody_came")))
         else:
             expires = getattr(info, "expires", None)
             if isinstance(expires, datetime):
@@ -238,10 +248,15 @@ class RoomView(Static):
                 exp = str(expires)
             out.append("\n" + t("tui.room.open", link=info.link, code=info.code, expires=exp))
             names = [
-                str(p.get("name") or "?") + (f" ({p['organisation']})" if p.get("organisation") else "")
+                shown(str(p.get("name") or "?")) + (f" ({shown(str(p['organisation']))})" if p.get("organisation") else "")
                 for p in (people or [])
             ]
-            out.append("\n" + (t("tui.room.people", names=", ".join(names)) if names else t("tui.room.nobody")))
+            if names:
+                out.append("\n" + t("tui.room.people", names=", ".join(names)))
+            elif seen:
+                out.append("\n" + t("tui.room.nobody_now", names=", ".join(seen)))
+            else:
+                out.append("\n" + t("tui.room.nobody"))
         self.update(out)
 
 

@@ -202,3 +202,121 @@ async def test_on_a_store_with_users_the_room_acts_as_the_signed_in_facilitator(
     bare = RoomController(str(db_path), today(clock), port=0, env=child_env(clock))
     with pytest.raises(StoreError):
         await bare.start()
+
+
+# -- beyond this machine: TLS or an explicit --insecure-http ------------------------------------
+def test_listening_beyond_loopback_without_tls_is_refused_and_writes_nothing(tmp_path):
+    new = tmp_path / "new.db"
+    r = run_huddle("room", "--host", "0.0.0.0", "--port", "0", db=new)
+    err = r.stderr.decode()
+    assert r.returncode == 2 and len(err.strip().splitlines()) == 1, err
+    assert "--cert and --key" in err and "--insecure-http" in err
+    assert not new.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_insecure_http_warns_once_and_prints_a_link_others_can_reach(db_path, clock):
+    env = child_env(clock, {**os.environ, "HUDDLE_LANG": "en"})
+    proc = subprocess.Popen([HUDDLE_BIN, "--db", str(db_path), "room", "--host", "0.0.0.0", "--port", "0",
+                             "--insecure-http"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(2)]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    link = lines[1].split()[-1]
+    assert link.startswith("http://") and "localhost" not in link and "0.0.0.0" not in link, lines
+    warnings = [line for line in err.splitlines() if "Warning" in line]
+    assert len(warnings) == 1 and "unencrypted" in warnings[0], err
+
+
+# -- the room knows the meeting ------------------------------------------------------------------
+def start_by_hand(store_target, clock, *args):  # noqa: ANN001, ANN002
+    env = child_env(clock, {**os.environ, "HUDDLE_LANG": "en", "HUDDLE_DB": store_target})
+    proc = subprocess.Popen([HUDDLE_BIN, "room", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            text=True)
+    lines = [proc.stdout.readline() for _ in range(3)]
+    link = lines[1].split()[-1]
+    code = lines[2].split()[2]
+    return proc, link, code
+
+
+def stop_by_hand(proc) -> str:  # noqa: ANN001
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    return out
+
+
+async def test_a_room_started_by_hand_shows_the_meetings_banner_and_ends_with_it(store_target, store, clock):
+    from huddle.services import agenda
+
+    day = today(clock)
+    agenda.add_patient(store, pnr="19121212-1212", name="Tolvan Tolvansson", unit="Avd 12 Oskarshamn",
+                       municipality="Oskarshamn", question="Hemgång?", day=day)
+    proc, link, code = start_by_hand(store_target, clock, "--port", "0")
+    try:
+        anna = PythonParticipant(link, name="Anna Nurse")
+        try:
+            await anna.join(code)
+            meeting.start_meeting(store, day)  # in the app, or any other; the room reads the store
+            banner = await anna.wait_banner(lambda b: b.get("position") == 1, timeout=20)
+            assert banner is not None and banner["patient"] == "T.T." and banner["unit"] == "Avd 12 Oskarshamn"
+            told: list[dict] = []
+            anna._handle = told.append
+            meeting.finish_meeting(store, day)
+            import asyncio
+
+            for _ in range(200):
+                if {"type": "ended"} in told:
+                    break
+                await asyncio.sleep(0.05)
+            assert {"type": "ended"} in told
+            late = PythonParticipant(link, name="Late Larry")
+            from huddle.room.peer import Refused
+
+            with pytest.raises(Refused) as refused:
+                await late.join(code)
+            assert refused.value.reason == "expired"
+        finally:
+            await anna.close()
+    finally:
+        stop_by_hand(proc)
+    rows = [a for a in meeting.load_live(store, day).attendance if a.source == "room"]
+    assert [(a.name, a.left_at is not None) for a in rows] == [("Anna Nurse", True)]
+
+
+async def test_one_room_per_meeting_a_second_start_says_where_the_first_runs(store_target, store, clock):
+    first = RoomController(store_target, today(clock), port=0, env=child_env(clock))
+    info = await first.start()
+    try:
+        r = run_huddle("room", "--port", "0", env={"HUDDLE_DB": store_target}, clock=clock)
+        err = r.stderr.decode()
+        assert r.returncode == 2 and len(err.strip().splitlines()) == 1, err
+        assert "already runs" in err and info.link in err
+        second = RoomController(store_target, today(clock), port=0, env=child_env(clock))
+        with pytest.raises(StoreError, match="already runs"):
+            await second.start()
+    finally:
+        await first.stop()
+    # Closed: the meeting's room can be opened again.
+    proc, link, _code = start_by_hand(store_target, clock, "--port", "0")
+    stop_by_hand(proc)
+    assert link.startswith("http://127.0.0.1:")
+
+
+def test_the_port_is_a_setting_and_an_option(store, store_target, clock):
+    import socket
+
+    from huddle import settings as settings_mod
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with store.write() as s:
+        settings_mod.save(s, settings_mod.Settings(room_port=port))
+    proc, link, _code = start_by_hand(store_target, clock)
+    stop_by_hand(proc)
+    assert link == f"http://127.0.0.1:{port}/"
+    proc, link, _code = start_by_hand(store_target, clock, "--port", "0")  # the option wins
+    stop_by_hand(proc)
+    assert link != f"http://127.0.0.1:{port}/"

@@ -23,8 +23,10 @@ DEFAULT_PARTICIPANTS = 10
 
 
 @click.command("room")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told otherwise).")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback unless told otherwise; beyond it needs --cert/--key or --insecure-http).")
+@click.option("--port", default=None, type=click.IntRange(0, 65535),
+              help="Port (0: any free one; default: the store's setting room_port, 8765).")
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="The huddle's date (default: today).")
 @click.option("--cert", type=click.Path(dir_okay=False, exists=True), help="TLS certificate (PEM) for https.")
 @click.option("--key", type=click.Path(dir_okay=False, exists=True), help="TLS private key (PEM).")
@@ -33,10 +35,12 @@ DEFAULT_PARTICIPANTS = 10
 @click.option("--ice-server", "ice_servers", multiple=True, metavar="URL",
               help="STUN/TURN server, e.g. stun:stun.example.org:3478 or turn:user:secret@turn.example.org:3478 "
                    "(none by default: works on one network).")
+@click.option("--insecure-http", "insecure_http", is_flag=True,
+              help="Serve plain http beyond this machine (the code and signalling in clear): only on a trusted network.")
 @click.option("--machine", is_flag=True, hidden=True, help="Print one JSON line with the link, code and control token.")
 @pass_ctx
-def room_cmd(ctx: Context, host: str, port: int, date_: str | None, cert: str | None, key: str | None,
-             max_participants: int, ice_servers: tuple[str, ...], machine: bool) -> None:
+def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert: str | None, key: str | None,
+             max_participants: int, ice_servers: tuple[str, ...], insecure_http: bool, machine: bool) -> None:
     """Run the video room for a huddle: prints the join link and the join code."""
     import asyncio
     import logging
@@ -49,6 +53,9 @@ def room_cmd(ctx: Context, host: str, port: int, date_: str | None, cert: str | 
     day = parse_date(date_)
     if bool(cert) != bool(key):
         raise InputError("room.tls_pair")
+    if not is_loopback_host(host) and not cert and not insecure_http:
+        # Checked before the store is opened: a refused start writes nothing.
+        raise InputError("room.needs_tls", host=host)
     if not 2 <= max_participants <= MAX_PARTICIPANTS:
         raise InputError("room.max_range", max=MAX_PARTICIPANTS)
     ice = []
@@ -71,15 +78,20 @@ def room_cmd(ctx: Context, host: str, port: int, date_: str | None, cert: str | 
     from huddle import settings as settings_mod
 
     with store.read() as s:
-        tz = settings_mod.load(s).tz
+        cfg = settings_mod.load(s)
+    tz = cfg.tz
+    port = cfg.room_port if port is None else port
     today = local_date(store.now(), tz)
     day = day or today
     expires = end_of_day(day, tz)
+    from huddle.room.lease import RoomLease
     from huddle.room.server import Room, RoomConfig, StoreAttendance, serve
 
-    attendance = StoreAttendance(store, day)
+    lease = RoomLease(store, day)
+    attendance = StoreAttendance(store, day, lease=lease)
     if day < today or attendance.finished():
         raise InputError("room.day_over", date=day.isoformat())
+    lease.claim()  # one room per meeting: a second start says where the first runs
 
     config = RoomConfig(day=day, code=new_code(), expires=expires, max_participants=max_participants,
                         ice_servers=ice)
@@ -87,13 +99,18 @@ def room_cmd(ctx: Context, host: str, port: int, date_: str | None, cert: str | 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="room: %(message)s")
     scheme = "https" if ssl_context else "http"
 
+    if insecure_http and not ssl_context and not is_loopback_host(host):
+        click.echo(t("room.insecure_warning", host=host), err=True)
+
     def ready(actual_port: int) -> None:
-        shown = host
-        if host in ("0.0.0.0", "::", ""):
-            shown = socket.getfqdn()
+        shown = reachable_host(host)
         if ":" in shown:
             shown = f"[{shown}]"
         link = f"{scheme}://{shown}:{actual_port}/"
+        try:
+            lease.set_link(link)
+        except Exception as exc:  # noqa: BLE001 - the room works without; the next start just finds no link
+            logging.getLogger("huddle.room").warning("could not record the room's link: %s", exc)
         if machine:
             local = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "localhost": "127.0.0.1", "::": "[::1]", "::1": "[::1]"}
             control = f"{scheme}://{local.get(host, shown)}:{actual_port}"
@@ -107,8 +124,6 @@ def room_cmd(ctx: Context, host: str, port: int, date_: str | None, cert: str | 
             click.echo(t("room.link", link=link))
             click.echo(t("room.code", code=display(config.code), until=until))
             click.echo(t("room.limits", max=max_participants, width=config.width, height=config.height, fps=config.fps))
-            if not ssl_context and host not in ("127.0.0.1", "localhost", "::1"):
-                click.echo(t("room.tls_hint", host=host))
             click.echo(t("room.stop_hint"))
         sys.stdout.flush()
 
@@ -120,6 +135,42 @@ def room_cmd(ctx: Context, host: str, port: int, date_: str | None, cert: str | 
     except KeyboardInterrupt:
         pass
     finally:
+        try:
+            lease.release()
+        except Exception:  # noqa: BLE001 - a lease left behind goes stale by itself
+            pass
         store.close()
     if not machine:
         click.echo(t("room.stopped"))
+
+
+def is_loopback_host(host: str) -> bool:
+    """Only this machine can reach ``host``: 127.x, ::1 or localhost."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def reachable_host(host: str) -> str:
+    """The address to print in the link: what others can reach.  For every interface (0.0.0.0,
+    ::) that is this machine's primary address (the one its default route leaves from), else its
+    name; a named address is printed as given."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    family, probe = (socket.AF_INET6, "2001:db8::1") if host == "::" else (socket.AF_INET, "192.0.2.1")
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as sock:
+            sock.connect((probe, 9))  # no packet is sent: this only picks the outgoing interface
+            address = sock.getsockname()[0]
+        import ipaddress
+
+        if not ipaddress.ip_address(address).is_loopback:
+            return str(address)
+    except OSError:
+        pass
+    return socket.getfqdn()

@@ -14,9 +14,17 @@ MESSAGES = {
     },
     "room.stop_hint": {"en": "Stop the room with Ctrl+C.", "sv": "Stäng rummet med Ctrl+C."},
     "room.stopped": {"en": "The video room is closed.", "sv": "Videorummet är stängt."},
-    "room.tls_hint": {
-        "en": "Browsers allow cameras only on https or on this machine: use --cert and --key when listening on {host}.",
-        "sv": "Webbläsare tillåter kamera bara över https eller på den här datorn: använd --cert och --key när rummet lyssnar på {host}.",
+    "room.needs_tls": {
+        "en": "Listening on {host} lets others in: give --cert and --key (https), or --insecure-http on a trusted network.",
+        "sv": "Att lyssna på {host} släpper in andra: ange --cert och --key (https), eller --insecure-http på ett betrott nätverk.",
+    },
+    "room.insecure_warning": {
+        "en": "Warning: plain http on {host}: the join code and the signalling travel unencrypted.",
+        "sv": "Varning: okrypterad http på {host}: koden och signaleringen skickas i klartext.",
+    },
+    "room.already_running": {
+        "en": "The video room for the huddle of {date} already runs at {link} (on {host}); one room per meeting.",
+        "sv": "Videorummet för avstämningen {date} körs redan på {link} (på {host}); ett rum per möte.",
     },
     "room.day_over": {
         "en": "The huddle of {date} is over; its room cannot be opened.",

@@ -182,6 +182,16 @@ MESSAGES = {
     },
     "tui.room.people": {"en": "Connected: {names}", "sv": "Anslutna: {names}"},
     "tui.room.nobody": {"en": "Nobody connected yet.", "sv": "Ingen ansluten ännu."},
+    "tui.room.nobody_now": {
+        "en": "Nobody connected now. Attended: {names}",
+        "sv": "Ingen ansluten just nu. Deltog: {names}",
+    },
+    "tui.room.finished": {
+        "en": "The meeting is finished: the code admits nobody more and everyone was let go.",
+        "sv": "Mötet är avslutat: koden släpper inte in någon mer och alla har kopplats ner.",
+    },
+    "tui.room.attended": {"en": "Attended: {names}", "sv": "Deltog: {names}"},
+    "tui.room.nobody_came": {"en": "Nobody attended through the room.", "sv": "Ingen deltog via rummet."},
     "tui.room.started": {"en": "The video room is open.", "sv": "Videorummet är öppet."},
     "tui.room.stopped": {"en": "The video room is closed.", "sv": "Videorummet är stängt."},
     "tui.live.started": {"en": "The meeting has started.", "sv": "Mötet har börjat."},

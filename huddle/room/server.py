@@ -55,9 +55,10 @@ class Attendance(Protocol):
 class StoreAttendance:
     """Joins and leaves recorded on the day's huddle through the meeting services (called in a thread)."""
 
-    def __init__(self, store, day: date) -> None:  # noqa: ANN001
+    def __init__(self, store, day: date, lease=None) -> None:  # noqa: ANN001
         self.store = store
         self.day = day
+        self.lease = lease  # huddle.room.lease.RoomLease: renewed on each poll of the meeting
 
     def join(self, name: str, organisation: str | None, role: str | None) -> int | None:
         from huddle.services.meeting import attendance_join
@@ -85,6 +86,11 @@ class StoreAttendance:
         from huddle.room.banner import banner_from_live
         from huddle.services.meeting import load_live
 
+        if self.lease is not None:
+            try:
+                self.lease.renew()
+            except Exception as exc:  # noqa: BLE001 - the banner matters more than the lease's beat
+                log.warning("could not renew the room's lease: %s", exc)
         with self.store.read() as s:
             policy = settings_mod.load(s).banner_policy
         live = load_live(self.store, self.day, recover=False, audit=False)
