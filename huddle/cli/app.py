@@ -75,11 +75,9 @@ def serve_cmd(ctx: Context, host: str, port: int) -> None:
     """Serve the app in a browser (textual-serve); each browser gets its own app on the same store."""
     import os
 
-    from textual_serve.server import Server
-
     from huddle.i18n import t
+    from huddle.serve import HuddleServer
 
     click.echo(t("tui.serve.running", host=host, port=port))
     os.environ["HUDDLE_DB"] = ctx.target  # textual-serve copies this process's environment for each app
-    server = Server(app_command(ctx), host=host, port=port, title="huddle")
-    server.serve()
+    HuddleServer(app_command(ctx), host=host, port=port, lang=ctx.lang).serve()
