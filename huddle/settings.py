@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields, replace
-from datetime import time
+from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from huddle.clock import DEFAULT_TZ
+from huddle.days import MeetingCalendar
 from huddle.readiness import PRESETS, LiabilityRule
 
 DEFAULT_NEEDED_ROLES = ("needs_assessor", "ward_nurse", "physician")
@@ -25,6 +26,14 @@ class Settings:
     retention_days: int = 90
     # What the video room's banner may show: "initials_unit" | "unit" | "none"
     banner_policy: str = "initials_unit"
+    # Local exceptions to the meeting calendar (huddle.days), as ISO dates: weekdays without a
+    # meeting, and meetings on days that would otherwise have none.
+    closed_days: tuple[str, ...] = ()
+    extra_days: tuple[str, ...] = ()
+
+    @property
+    def calendar(self) -> MeetingCalendar:
+        return MeetingCalendar.of(map(date.fromisoformat, self.closed_days), map(date.fromisoformat, self.extra_days))
     # Where the video room listens (the app's v; huddle room --port overrides)
     room_port: int = 8765
 
@@ -59,6 +68,11 @@ class Settings:
                     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
                         raise TypeError(f.name)
                     changes[f.name] = tuple(roles)
+                elif f.name in ("closed_days", "extra_days"):
+                    days = json.loads(raw)
+                    if not isinstance(days, list):
+                        raise TypeError(f.name)
+                    changes[f.name] = tuple(sorted({date.fromisoformat(d).isoformat() for d in days}))
                 elif f.name == "tz":
                     name = json.loads(raw)
                     ZoneInfo(name)  # an unknown zone would break every local-time rule later

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from huddle.days import next_meeting_day, previous_meeting_day
+from huddle.days import SWEDISH, MeetingCalendar
 from huddle.i18n import t
 from screens.commands import translate_bindings
 from screens.widgets import fill_table, weekday_date
@@ -216,14 +216,19 @@ class AgendaScreen(Screen):
             return
         self.app.run_store(_move_case, row.case_id, offset, on_done=lambda _: self.reload(select_case=row.case_id))
 
+    def _calendar(self) -> MeetingCalendar:
+        settings = self.app.settings
+        return settings.calendar if settings is not None else SWEDISH
+
     def action_today(self) -> None:
         if self.app.today is not None:
-            self.set_day(next_meeting_day(self.app.today))
+            self.set_day(self._calendar().next(self.app.today))
 
     def action_day(self, step: int) -> None:
         if self.day is None:
             return
-        self.set_day(next_meeting_day(self.day + timedelta(days=1)) if step > 0 else previous_meeting_day(self.day))
+        cal = self._calendar()
+        self.set_day(cal.next(self.day, include_today=False) if step > 0 else cal.previous(self.day))
 
     def set_day(self, day: date) -> None:
         self.day = day

@@ -306,6 +306,10 @@ BAD = {
              "--date: '2026-02-30' är inget datum; skriv ÅÅÅÅ-MM-DD."),
     "date on add": (["patient", "add", "--pnr", P1, "--name", "A", "--unit", "U", "--municipality", "M", "--date", "30/11"],
                     "--date: '30/11' is not a date; write YYYY-MM-DD.", "--date: '30/11' är inget datum; skriv ÅÅÅÅ-MM-DD."),
+    "not a meeting day": (["patient", "add", "--pnr", P1, "--name", "A", "--unit", "U", "--municipality", "M",
+                           "--date", "2026-12-05"],
+                          "2026-12-05 is not a meeting day (a weekend); the next meeting day is 2026-12-07.",
+                          "2026-12-05 är ingen mötesdag (helg); nästa mötesdag är 2026-12-07."),
     "unknown option": (["agenda", "--colour", "red"], "Unknown option --colour.", "Okänt alternativ --colour."),
     "missing option": (["patient", "add", "--pnr", P1, "--name", "A", "--unit", "U"], "Missing --municipality.", "--municipality saknas."),
     "empty required": (["patient", "add", "--pnr", P1, "--name", " ", "--unit", "U", "--municipality", "M"],
@@ -494,3 +498,30 @@ def test_real_process_imports_from_standard_input(tmp_path):
     r = run_huddle("import", "-", "--date", DAY, db=db, input=("\ufeff" + buf.getvalue()).encode("utf-8"))
     assert r.returncode == 0, r.stderr
     assert [x["pnr"] for x in agenda_json(db)] == [P1, P2]
+
+
+def test_the_meeting_calendar_lists_holidays_and_takes_local_closed_and_extra_days(tmp_path):
+    db = tmp_path / "c.db"
+    assert huddle("init", db=db).code == 0
+    listed = json.loads(huddle("calendar", "--from", "2026-12-23", "--to", "2026-12-28", "--format", "json", db=db).out)
+    assert [(d["date"], d["meeting"], d["reason"]) for d in listed] == [
+        ("2026-12-23", True, None), ("2026-12-24", False, "Christmas Eve"), ("2026-12-25", False, "Christmas Day"),
+        ("2026-12-26", False, "Second Day of Christmas"), ("2026-12-27", False, "a weekend"),
+        ("2026-12-28", True, None)]
+    sv = huddle("--lang", "sv", "calendar", "--from", "2026-12-24", "--to", "2026-12-24", db=db).out
+    assert "Julafton" in sv and "torsdag" in sv and "nej" in sv
+    assert huddle("calendar", "--close", "2026-12-28", db=db).out.strip() == "2026-12-28 is now closed: no meeting that day."
+    assert huddle("calendar", "--extra", "2026-12-27", db=db).code == 0
+    r = add(db, P1, "A", "--date", "2026-12-28")
+    assert one_error_line(r, 2) == "2026-12-28 is not a meeting day (closed by local decision); the next meeting day is 2026-12-29."
+    assert add(db, P1, "A", "--date", "2026-12-27").code == 0  # the extra Sunday meeting
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("pnr,name,unit,municipality,question\n19121212-1212,A,U,M,Q\n")
+    assert one_error_line(huddle("import", str(csv_file), "--date", "2026-12-25", db=db), 2) == (
+        "2026-12-25 is not a meeting day (Christmas Day); the next meeting day is 2026-12-27.")  # the extra Sunday
+    # A closed day with patients on it is refused; one change at a time.
+    assert "has 1 case" in one_error_line(huddle("calendar", "--close", "2026-12-27", db=db), 2)
+    assert one_error_line(huddle("calendar", "--close", "2026-12-29", "--extra", "2026-12-30", db=db), 2) == (
+        "Give one of --close, --extra or --reset at a time.")
+    assert huddle("calendar", "--reset", "2026-12-28", db=db).out.strip() == (
+        "2026-12-28 follows the calendar again (meeting day).")

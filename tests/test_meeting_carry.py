@@ -92,3 +92,32 @@ def test_finishing_while_back_on_a_done_case_keeps_it_done(store, clock):
     assert result.carried == ()
     with store.read() as s:
         assert [c.state for c in s.scalars(select(Case).order_by(Case.id))] == ["done", "done"]
+
+
+def test_finishing_before_christmas_carries_to_the_monday_after_and_a_holiday_takes_no_patient(store, clock):
+    from huddle.services import days
+
+    before_christmas = date(2026, 12, 23)  # a Wednesday; Thursday to Sunday have no meeting
+    clock.advance(hours=24 * (before_christmas - MONDAY).days)
+    put_on_agenda(store, day=before_christmas, patients=PATIENTS[:2])
+    meeting.start_meeting(store, before_christmas)
+    finished = meeting.finish_meeting(store, before_christmas)
+    assert finished.next_date == date(2026, 12, 28)
+    assert {r.huddle_date for r in finished.carried} == {date(2026, 12, 28)}
+    assert agenda.default_date(store) == date(2026, 12, 28)
+    with pytest.raises(InputError, match="2026-12-24 is not a meeting day .Christmas Eve.; the next meeting day is 2026-12-28"):
+        agenda.add_patient(store, pnr=PATIENTS[2][0], name="Karl", unit="Avd", municipality="Högsby",
+                           day=date(2026, 12, 24))
+    # A day with cases on its agenda is not closed under them; an empty one is, and moves the next meeting.
+    with pytest.raises(InputError, match="has 2 case"):
+        days.set_day(store, date(2026, 12, 28), "closed")
+    days.set_day(store, date(2026, 12, 29), "closed")
+    assert agenda.calendar(store).next(date(2026, 12, 28), include_today=False) == date(2026, 12, 30)
+    days.set_day(store, date(2026, 12, 27), "extra")  # a Sunday meeting, by local decision
+    assert agenda.calendar(store).next(date(2026, 12, 24)) == date(2026, 12, 27)
+    days.set_day(store, date(2026, 12, 27), "default")
+    assert agenda.calendar(store).next(date(2026, 12, 24)) == date(2026, 12, 28)
+    shown = {d.day: (d.meeting, d.reason) for d in days.meeting_days(store, date(2026, 12, 24), date(2026, 12, 29))}
+    assert shown[date(2026, 12, 24)] == (False, "Christmas Eve")
+    assert shown[date(2026, 12, 28)] == (True, None)
+    assert shown[date(2026, 12, 29)] == (False, "closed by local decision")

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from huddle.csvimport import decode, parse_agenda_csv
-from huddle.days import is_meeting_day, next_meeting_day, previous_meeting_day
 from huddle.errors import InputError
 from huddle.fields import parse_date, validate_field
 
 TODAY = date(2026, 11, 30)
 # Fictitious people with valid test numbers (generated; see tests/test_rules_pnr.py for the rule).
 PNRS = ["19121212-1212", "19700101-0003", "19800229-0008", "19450510-0000", "19991231-0001"]
-
-
-@settings(deadline=None)
-@given(d=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
-def test_next_meeting_day_is_the_first_weekday_on_or_after(d):
-    n = next_meeting_day(d)
-    assert n >= d and n.weekday() < 5 and (n - d).days <= 2
-    assert all(not is_meeting_day(d + timedelta(days=i)) for i in range((n - d).days))
-    later = next_meeting_day(d, include_today=False)
-    assert later > d and later.weekday() < 5
-    p = previous_meeting_day(d)
-    assert p < d and p.weekday() < 5 and (d - p).days <= 3
-
-
-def test_friday_to_monday():
-    assert next_meeting_day(date(2026, 12, 5)) == date(2026, 12, 7)  # Saturday -> Monday
-    assert next_meeting_day(date(2026, 12, 4), include_today=False) == date(2026, 12, 7)
 
 
 @pytest.mark.parametrize("text", ["2026-13-01", "2026-02-30", "tomorrow", "30/11/2026", "2026-1-1x"])

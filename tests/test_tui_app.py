@@ -417,3 +417,29 @@ async def test_enter_on_a_row_makes_that_case_current(store, clock):
     rows = _rows(store, MONDAY)
     assert rows["Astrid Andersson"].state == "waiting" and rows["Astrid Andersson"].seconds == pytest.approx(30)
     assert rows["Cecilia Carlsson"].state == "active"
+
+
+async def test_n_and_p_step_over_christmas_and_a_locally_closed_day(store, clock):
+    from datetime import date
+
+    from huddle.services import days
+
+    days.set_day(store, date(2026, 12, 29), "closed")
+    clock.advance(hours=24 * 23)  # Wednesday 2026-12-23
+    app = make_app(store=store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        heading = screen.query_one("#agenda-heading", Static)
+        assert screen.day == date(2026, 12, 23)
+        await press(app, pilot, "n")
+        assert screen.day == date(2026, 12, 28)  # Christmas Eve to the weekend have no meeting
+        assert "Monday 2026-12-28" in str(heading.render())
+        await press(app, pilot, "n")
+        assert screen.day == date(2026, 12, 30)  # the 29th is closed by local decision
+        await press(app, pilot, "n")
+        assert screen.day == date(2027, 1, 4)  # New Year's Eve, New Year's Day, the weekend
+        await press(app, pilot, "p", "p")
+        assert screen.day == date(2026, 12, 28)
+        await press(app, pilot, "t")
+        assert screen.day == date(2026, 12, 23)

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "audit": "huddle.cli.admin:audit_cmd",
     "retention": "huddle.cli.admin:retention_cmd",
     "backup": "huddle.cli.admin:backup_cmd",
+    "calendar": "huddle.cli.days:calendar_cmd",
 }
 
 HELP = {
@@ -49,6 +50,7 @@ HELP = {
     "audit": "Print the access log.",
     "retention": "Remove identities after the retention period.",
     "backup": "Copy the store safely while it is in use.",
+    "calendar": "Meeting days, public holidays and local closed or extra days.",
 }
 
 

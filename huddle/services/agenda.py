@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Case, Huddle, Patient
 from huddle import settings as settings_mod
 from huddle.clock import local_date, to_utc
-from huddle.days import next_meeting_day
+from huddle.days import MeetingCalendar
 from huddle.dto import CaseRow
 from huddle.errors import ConflictError, InputError
 from huddle.fields import validate_field, validate_patient
@@ -27,23 +27,34 @@ def today(store: Store) -> date:
 
 
 def default_date(store: Store) -> date:
-    """The next meeting day: today if it is a weekday whose meeting has not finished, else the next weekday."""
+    """The next meeting day: today if it is a meeting day whose meeting has not finished, else the next one."""
     with store.read() as s:
-        return _default_day(s, local_date(store.now(), settings_mod.load(s).tz))
+        cfg = settings_mod.load(s)
+        return _default_day(s, local_date(store.now(), cfg.tz), cfg.calendar)
 
 
-def _default_day(s: Session, today_: date) -> date:
-    day = next_meeting_day(today_)
+def calendar(store: Store) -> MeetingCalendar:
+    """The store's meeting calendar: Swedish public holidays and its local closed and extra days."""
+    with store.read() as s:
+        return settings_mod.load(s).calendar
+
+
+def _default_day(s: Session, today_: date, cal: MeetingCalendar) -> date:
+    day = cal.next(today_)
     if s.scalar(select(Huddle.state).where(Huddle.date == day)) == "finished":
-        day = next_meeting_day(day, include_today=False)
+        day = cal.next(day, include_today=False)
     return day
 
 
 def _today_and_day(store: Store, day: date | None) -> tuple[date, date]:
-    """Today (for identity numbers) and the huddle's day, from one read of the settings."""
+    """Today (for identity numbers) and the huddle's day, from one read of the settings.
+
+    A day asked for must be a meeting day: a patient put on a Saturday's or Christmas Day's
+    agenda would never be discussed (the app's n/p keys skip such days)."""
     with store.read() as s:
-        today_ = local_date(store.now(), settings_mod.load(s).tz)
-        return today_, day or _default_day(s, today_)
+        cfg = settings_mod.load(s)
+        today_ = local_date(store.now(), cfg.tz)
+        return today_, cfg.calendar.check(day) if day else _default_day(s, today_, cfg.calendar)
 
 
 def get_or_create_huddle(session: Session, day: date) -> Huddle:
@@ -164,7 +175,7 @@ def _add(store: Store, s: Session, values: dict[str, str], day: date) -> Case:
 def import_rows(store: Store, rows: list[dict[str, str]], day: date | None = None) -> list[CaseRow]:
     """All or nothing: every row goes on the agenda, or (on any refusal) none does."""
     store.require("nurse", "facilitator")
-    day = day or default_date(store)
+    day = calendar(store).check(day) if day else default_date(store)
     with store.write() as s:
         out = []
         for number, values in enumerate(rows, start=2):

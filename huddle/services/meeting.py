@@ -825,7 +825,6 @@ def finish_meeting(store: Store, day: date) -> FinishResult:
     from sqlalchemy import select
 
     from db.models import Case
-    from huddle.days import next_meeting_day
     from huddle.services.agenda import _next_position
 
     store.require(*MEETING_ROLES)
@@ -833,10 +832,12 @@ def finish_meeting(store: Store, day: date) -> FinishResult:
         huddle = _running_huddle(s, day)
         cases = _cases(s, huddle.id)
         now = store.now_db()
-        next_day = next_meeting_day(day, include_today=False)
+        # Carried to the next meeting day of the store's calendar (never to a holiday or a closed day).
+        cal = _settings(s).calendar
+        next_day = cal.next(day, include_today=False)
         target = _huddle(s, next_day)
         while target.state == "finished":
-            next_day = next_meeting_day(next_day, include_today=False)
+            next_day = cal.next(next_day, include_today=False)
             target = _huddle(s, next_day)
         moved = []
         for case in cases:
