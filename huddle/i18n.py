@@ -2,6 +2,11 @@
 
 Messages live in ``huddle/messages/<area>.py`` as ``MESSAGES = {key: {"en": ..., "sv": ...}}``
 so that each area keeps its own texts; this module merges them once, on first use.
+
+A message about a number of things gives each language its plural forms, ngettext-style,
+and is called with ``count``: ``{"en": {"one": "{count} patient", "other": "{count} patients"}, ...}``
+and ``t(key, count=n)``.  Swedish and English share CLDR's cardinal rule: "one" for exactly
+1, "other" for everything else (0, 2, 1.5).  One rule for every count, no ``_one`` keys.
 A key missing in one language falls back to English, then to the key itself
 (a test asserts that no key is missing).
 """
@@ -16,7 +21,7 @@ from typing import Any
 
 LANGUAGES = ("sv", "en")
 _language: str | None = None
-_catalogue: dict[str, dict[str, str]] | None = None
+_catalogue: dict[str, dict[str, Any]] | None = None
 
 
 def detect_language(explicit: str | None = None) -> str:
@@ -50,12 +55,12 @@ def get_language() -> str:
     return _language
 
 
-def catalogue() -> dict[str, dict[str, str]]:
+def catalogue() -> dict[str, dict[str, Any]]:
     global _catalogue
     if _catalogue is None:
         import huddle.messages as pkg
 
-        merged: dict[str, dict[str, str]] = {}
+        merged: dict[str, dict[str, Any]] = {}
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
             module = importlib.import_module(f"huddle.messages.{info.name}")
             for key, texts in getattr(module, "MESSAGES", {}).items():
@@ -66,12 +71,25 @@ def catalogue() -> dict[str, dict[str, str]]:
     return _catalogue
 
 
+PluralForms = dict[str, str]  # {"one": ..., "other": ...}
+
+
+def plural_form(count: Any, lang: str | None = None) -> str:
+    """CLDR's cardinal plural category in Swedish and English (they agree): "one" or "other"."""
+    return "one" if count == 1 and not isinstance(count, bool) else "other"
+
+
 def t(key: str, /, lang: str | None = None, **params: Any) -> str:
-    """The message ``key`` in the current language, formatted with ``params``."""
+    """The message ``key`` in the current language, formatted with ``params``.
+
+    A message with plural forms takes the form for ``params["count"]``."""
     texts = catalogue().get(key)
     if texts is None:
         return key
-    text = texts.get(lang or get_language()) or texts.get("en") or key
+    chosen: str | PluralForms = texts.get(lang or get_language()) or texts.get("en") or key
+    if isinstance(chosen, dict):
+        chosen = chosen.get(plural_form(params.get("count"), lang)) or chosen["other"]
+    text: str = chosen
     if params:
         from huddle.text import shown
 

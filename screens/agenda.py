@@ -123,7 +123,7 @@ class AgendaScreen(Screen):
                 )
             )
         fill_table(table, self.columns(), cells, max_widths=MAX_WIDTHS)
-        status = t("tui.agenda.count_one" if len(rows) == 1 else "tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
+        status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
         self.query_one("#agenda-status", Static).update(status)
         target = self._select_after
         self._select_after = None

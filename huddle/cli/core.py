@@ -125,7 +125,7 @@ def import_cmd(ctx: Context, file: Path, date_: str | None) -> None:
     store = ctx.store(create=True)
     day = day or agenda.default_date(store)
     added = agenda.import_rows(store, rows, day)
-    say(t("import.done_one" if len(added) == 1 else "import.done", count=len(added), date=day.isoformat()))
+    say(t("import.done", count=len(added), date=day.isoformat()))
 
 
 @click.command("demo")

@@ -106,8 +106,8 @@ MESSAGES = {
         "sv": "Ingen patient med personnummer eller pseudonym {value} i databasen.",
     },
     "audit.extract_title": {
-        "en": "Access log for {who} ({count} events)",
-        "sv": "Loggutdrag för {who} ({count} händelser)",
+        "en": {"one": "Access log for {who} ({count} event)", "other": "Access log for {who} ({count} events)"},
+        "sv": {"one": "Loggutdrag för {who} ({count} händelse)", "other": "Loggutdrag för {who} ({count} händelser)"},
     },
     "audit.sample_title": {
         "en": "Spot check: {count} of {total} events {start} to {end}",
@@ -124,8 +124,10 @@ MESSAGES = {
     "audit.col.huddle_date": {"en": "Huddle", "sv": "Möte"},
     # retention
     "retention.done": {
-        "en": "Retention ({days} days): pseudonymised {count} patients; statistics unchanged.",
-        "sv": "Gallring ({days} dagar): pseudonymiserade {count} patienter; statistiken oförändrad.",
+        "en": {"one": "Retention ({days} days): pseudonymised {count} patient; statistics unchanged.",
+               "other": "Retention ({days} days): pseudonymised {count} patients; statistics unchanged."},
+        "sv": {"one": "Gallring ({days} dagar): pseudonymiserade {count} patient; statistiken oförändrad.",
+               "other": "Gallring ({days} dagar): pseudonymiserade {count} patienter; statistiken oförändrad."},
     },
     "retention.days_bad": {
         "en": "--days must be between {min} and {max}.",

@@ -90,13 +90,11 @@ MESSAGES = {
         "sv": "Rad {line}: CSV-filen går inte att läsa ({reason}). Inget importerades.",
     },
     "csv.unreadable": {"en": "Cannot read {path}: {reason}", "sv": "Kan inte läsa {path}: {reason}"},
-    "import.done_one": {
-        "en": "Imported 1 patient to the agenda for {date}.",
-        "sv": "Importerade 1 patient till agendan för {date}.",
-    },
     "import.done": {
-        "en": "Imported {count} patients to the agenda for {date}.",
-        "sv": "Importerade {count} patienter till agendan för {date}.",
+        "en": {"one": "Imported {count} patient to the agenda for {date}.",
+               "other": "Imported {count} patients to the agenda for {date}."},
+        "sv": {"one": "Importerade {count} patient till agendan för {date}.",
+               "other": "Importerade {count} patienter till agendan för {date}."},
     },
     # store
     "store.not_huddle": {

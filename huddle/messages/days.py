@@ -29,8 +29,10 @@ MESSAGES = {
         "sv": "{date} följer kalendern igen ({what}).",
     },
     "days.has_cases": {
-        "en": "{date} has {count} case(s) on its agenda; move them to another day before closing it.",
-        "sv": "{date} har {count} ärende(n) på agendan; flytta dem till en annan dag innan den stängs.",
+        "en": {"one": "{date} has {count} case on its agenda; move it to another day before closing the day.",
+               "other": "{date} has {count} cases on its agenda; move them to another day before closing the day."},
+        "sv": {"one": "{date} har {count} ärende på agendan; flytta det till en annan dag innan dagen stängs.",
+               "other": "{date} har {count} ärenden på agendan; flytta dem till en annan dag innan dagen stängs."},
     },
     "days.bad_mode": {"en": "Unknown kind of day {value!r}.", "sv": "Okänd sorts dag {value!r}."},
     "days.one_change": {

@@ -64,8 +64,8 @@ MESSAGES = {
         "en": "No patients on this agenda yet. Press a to add one.",
         "sv": "Inga patienter på agendan ännu. Tryck a för att lägga till.",
     },
-    "tui.agenda.count": {"en": "{count} patients", "sv": "{count} patienter"},
-    "tui.agenda.count_one": {"en": "1 patient", "sv": "1 patient"},
+    "tui.agenda.count": {"en": {"one": "{count} patient", "other": "{count} patients"},
+                         "sv": {"one": "{count} patient", "other": "{count} patienter"}},
     "tui.agenda.added": {
         "en": "Added {name} as number {position}.",
         "sv": "La till {name} som nummer {position}.",
