@@ -104,9 +104,8 @@ async def test_the_video_room_page_loads_everything_from_the_room_server(db_path
 
     from huddle.room.control import RoomController
 
-    day = local_date(SystemClock().now())  # the room process runs on the system clock
-    agenda.add_patient(store, pnr="19121212-1212", name="Tolvan Tolvansson", unit="Avd 12", municipality="Kalmar",
-                       question="Hemgång?", day=day)
+    # The room process runs on the system clock; a holiday (CI runs on Easter Sunday 2027) has no meeting.
+    day = agenda.calendar(store).next(local_date(SystemClock().now()))
     room = RoomController(str(db_path), day, port=0)
     info = await room.start()
     try:
@@ -130,3 +129,60 @@ async def test_the_video_room_page_loads_everything_from_the_room_server(db_path
     own = urlsplit(info.link).netloc
     assert seen.hosts() == {own}, seen.urls
     assert any(u.startswith("ws") for u in seen.urls), seen.urls
+
+
+async def test_in_huddle_serve_a_password_typed_right_after_enter_never_shows_as_the_user_name(tmp_path):
+    """The sign-in screen in the browser: what the app draws is read from the websocket it draws over."""
+    import asyncio
+    import sqlite3
+
+    from playwright.async_api import async_playwright
+
+    db = tmp_path / "huddle.db"
+    r = run_huddle("user", "add", "ada", "--name", "Ada Admin", "--role", "admin", db=db,
+                   env={"HUDDLE_NEW_PASSWORD": "ada's password"})
+    assert r.returncode == 0, r.stderr
+    port = _free_port()
+    server = _serve(db, port)
+    drawn: list[bytes] = []
+
+    def on_socket(ws) -> None:  # noqa: ANN001
+        ws.on("framereceived", lambda payload: drawn.append(payload if isinstance(payload, bytes) else payload.encode()))
+
+    async def shows(text: str, since: int = 0, timeout: float = 60.0) -> bool:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if text.encode() in b"".join(drawn[since:]):
+                return True
+            await asyncio.sleep(0.05)  # polled between the frames the app sends
+        return False
+
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/")
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = await browser.new_page(viewport={"width": 1200, "height": 800})
+                page.on("websocket", on_socket)
+                await page.goto(f"http://127.0.0.1:{port}/")
+                assert await shows("Sign in to huddle"), "the sign-in screen was never drawn"
+                await page.focus(".xterm-helper-textarea")
+                mark = len(drawn)
+                await page.keyboard.type("ada")
+                assert await shows("ada", mark), "the user name was never drawn"
+                # Enter, the password and Enter with no pause, as a fast typist does.
+                mark = len(drawn)
+                await page.keyboard.type("\nwrong-pass-typed-fast\n")
+                assert await shows("wrong password", mark), "the refusal was never drawn"
+            finally:
+                await browser.close()
+    finally:
+        _stop(server)
+    assert b"typed-fast" not in b"".join(drawn)
+    con = sqlite3.connect(db)
+    try:
+        logged = [w for (w,) in con.execute("SELECT what FROM audit_event WHERE action = 'sign_in' ORDER BY id")]
+    finally:
+        con.close()
+    assert logged == ["sign_in.refused ada"]
