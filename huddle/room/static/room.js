@@ -254,9 +254,10 @@
   });
 
   document.addEventListener("DOMContentLoaded", async () => {
-    try {
-      strings = await (await fetch("/strings.json")).json();
-    } catch (e) { /* keep the keys */ }
+    // The form is ours before the texts arrive: a quick Join click must not submit it natively.
+    const loaded = fetch("/strings.json").then((r) => r.json()).then((s) => { strings = s; }).catch(() => {});
+    $("join-form").addEventListener("submit", (ev) => { ev.preventDefault(); loaded.then(() => join(ev)); });
+    await loaded;
     for (const code of strings.roles || []) {
       const opt = document.createElement("option");
       opt.value = code;
@@ -268,7 +269,6 @@
     const m = /code=([A-Za-z0-9-]+)/.exec(location.hash);
     if (m) $("code").value = m[1];
     applyTexts();
-    $("join-form").addEventListener("submit", join);
     $("leave").addEventListener("click", leave);
     $("mute").addEventListener("click", () => toggle("mute", local && local.getAudioTracks(), "mute", "unmute"));
     $("camera").addEventListener("click", () => toggle("camera", local && local.getVideoTracks(), "camera_off", "camera_on"));
