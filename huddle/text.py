@@ -15,6 +15,7 @@ control character by mistake sees their text without it.  Python's
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -90,3 +91,10 @@ class ShownText:
                     object.__setattr__(self, name, shown(value))
             elif type(value) is tuple and value and not isinstance(value[0], ShownText):
                 object.__setattr__(self, name, shown_deep(value))
+
+
+class ShownFormatter(logging.Formatter):
+    """Log lines on a terminal: whatever a record carries from outside is shown, never obeyed."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return shown(super().format(record))

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from huddle.clock import SystemClock, local_date
+from huddle.days import SWEDISH
 from huddle.room.banner import banner_from_live
 from huddle.room.control import RoomController
 from huddle.services import agenda, meeting
@@ -52,7 +53,9 @@ async def eventually(fn, predicate, timeout=20.0):
 async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, store):
     from playwright.async_api import async_playwright
 
-    day = local_date(SystemClock().now())  # the room process runs on the system clock
+    # The room process runs on the system clock; its meeting is today's, or the next meeting day's
+    # when today has none (CI also runs on Easter Sunday and Christmas Eve).
+    day = SWEDISH.next(local_date(SystemClock().now()))
     agenda.add_patient(store, pnr="19121212-1212", name="Tolvan Tolvansson", unit="Avd 12 Oskarshamn",
                        municipality="Oskarshamn", question="Hemgång?", day=day)
     agenda.add_patient(store, pnr="19400101-9811", name="Anna-Lena Berg", unit="Geriatrik 16",

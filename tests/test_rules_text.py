@@ -50,3 +50,13 @@ def test_sequences_go_whole_and_words_stay():
     assert shown("rad ett\r\nrad två\ttab") == "rad ett\nrad två tab"
     assert one_line("  Bo \n\n Ek  ") == "Bo Ek"
     assert shown_deep({"name\x1b[1m": ["a\x07", ("b\x9b",)], "n": 3}) == {"name": ["a", ("b",)], "n": 3}
+
+
+def test_a_log_line_carrying_a_browsers_text_is_shown_not_obeyed():
+    import logging
+
+    from huddle.text import ShownFormatter
+
+    record = logging.LogRecord("huddle.room", logging.WARNING, __file__, 1, "websocket from another origin refused: %s",
+                               ("http://x\x1b]2;HIJACKED\x07",), None)
+    assert ShownFormatter("room: %(message)s").format(record) == "room: websocket from another origin refused: http://x"

@@ -96,7 +96,12 @@ def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert:
     config = RoomConfig(day=day, code=new_code(), expires=expires, max_participants=max_participants,
                         ice_servers=ice)
     room = Room(config, attendance, clock=store.clock)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="room: %(message)s")
+    # A log line may carry what a browser sent (a name, an Origin header): shown, never obeyed.
+    from huddle.text import ShownFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(ShownFormatter("room: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     scheme = "https" if ssl_context else "http"
 
     if insecure_http and not ssl_context and not is_loopback_host(host):

@@ -692,9 +692,9 @@ def _same_origin(request: web.Request) -> bool:
 def _one_line(value: object) -> str:
     """A name or organisation as the room keeps and forwards it: the one rule for outside text
     (no control or escape sequence reaches the facilitator's terminal or another page), one line."""
-    from huddle.text import clean
+    from huddle.text import one_line
 
-    return " ".join(clean(str(value or "")).split())[:NAME_MAX]
+    return one_line(str(value or ""))[:NAME_MAX]
 
 
 def _banner_key(banner: dict) -> str:
