@@ -359,3 +359,28 @@ async def test_when_the_meeting_finishes_everyone_is_told_and_let_go(room, store
     with pytest.raises(Refused) as refused:
         await peer(room, "Late Larry").join(CODE)
     assert refused.value.reason == "expired"
+
+
+HIJACK = "Eva\x1b]52;c;SGlqYWNr\x07\x1b]2;HIJACKED\x07\x1b[2J\x9b31m\u202e Ek"
+
+
+def _obeyable(text: str) -> set[str]:
+    return {ch for ch in text if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or "\u202a" <= ch <= "\u202e"}
+
+
+async def test_a_name_with_terminal_sequences_reaches_nobody_as_a_command(room, store):
+    """The name a participant types is cleaned where it enters: the other pages' roster, the app's
+    control API (the live screen's room box) and the attendance row all hold the text, not the commands."""
+    hostile = peer(room, HIJACK, organisation="Region\x1b[8m Kalmar")
+    other = peer(room, "Bo")
+    await hostile.join(CODE)
+    await other.join(CODE)
+    assert await until(lambda: len(room_attendance(store)) == 2)
+    assert await until(lambda: other.roster is not None and len(other.roster["participants"]) == 1)
+    seen = other.roster["participants"][0]
+    assert (seen["name"], seen["organisation"]) == ("Eva Ek", "Region Kalmar")
+    async with aiohttp.ClientSession() as http:
+        r = await http.get(f"{room.url}/control/participants", headers={"Authorization": f"Bearer {room.config.token}"})
+        people = await r.json()
+    assert not _obeyable(json.dumps(people, ensure_ascii=False)) and "Eva Ek" in {p["name"] for p in people}
+    assert {a.name for a in room_attendance(store)} == {"Eva Ek", "Bo"}
