@@ -13,6 +13,7 @@ from huddle.days import MeetingCalendar
 from huddle.readiness import PRESETS, LiabilityRule
 
 DEFAULT_NEEDED_ROLES = ("needs_assessor", "ward_nurse", "physician")
+BANNER_POLICIES = ("initials_unit", "unit", "none")
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,12 @@ class Settings:
     # meeting, and meetings on days that would otherwise have none.
     closed_days: tuple[str, ...] = ()
     extra_days: tuple[str, ...] = ()
+    # Where the video room listens (the app's v; huddle room --port overrides)
+    room_port: int = 8765
 
     @property
     def calendar(self) -> MeetingCalendar:
         return MeetingCalendar.of(map(date.fromisoformat, self.closed_days), map(date.fromisoformat, self.extra_days))
-    # Where the video room listens (the app's v; huddle room --port overrides)
-    room_port: int = 8765
 
     def to_rows(self) -> dict[str, str]:
         out = {}
@@ -50,7 +51,9 @@ class Settings:
         return out
 
     @classmethod
-    def from_rows(cls, rows: dict[str, str]) -> Settings:
+    def from_rows(cls, rows: dict[str, str], *, strict: bool = False) -> Settings:
+        """The settings from their stored text.  A broken value falls back to its default (the
+        app must open whatever the table holds), or, ``strict``, is refused (an admin setting it)."""
         s = cls()
         changes: dict[str, Any] = {}  # field name -> a value of that field's type
         for f in fields(cls):
@@ -64,8 +67,10 @@ class Settings:
                 elif f.name == "meeting_time":
                     changes[f.name] = time.fromisoformat(raw)
                 elif f.name == "needed_roles":
+                    from huddle.roles import ROLES
+
                     roles = json.loads(raw)
-                    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+                    if not isinstance(roles, list) or not all(isinstance(r, str) and r in ROLES for r in roles):
                         raise TypeError(f.name)
                     changes[f.name] = tuple(roles)
                 elif f.name in ("closed_days", "extra_days"):
@@ -73,6 +78,11 @@ class Settings:
                     if not isinstance(days, list):
                         raise TypeError(f.name)
                     changes[f.name] = tuple(sorted({date.fromisoformat(d).isoformat() for d in days}))
+                elif f.name == "banner_policy":
+                    policy = json.loads(raw)
+                    if policy not in BANNER_POLICIES:
+                        raise ValueError(f.name)
+                    changes[f.name] = policy
                 elif f.name == "tz":
                     name = json.loads(raw)
                     ZoneInfo(name)  # an unknown zone would break every local-time rule later
@@ -85,7 +95,11 @@ class Settings:
                     if f.name == "room_port" and value > 65535:
                         raise ValueError(f.name)
                     changes[f.name] = kind(value)
-            except Exception:
+            except Exception as exc:
+                if strict:
+                    from huddle.errors import InputError
+
+                    raise InputError("settings.bad_value", name=f.name, value=raw) from exc
                 continue  # a broken setting falls back to its default
         return replace(s, **changes)
 
@@ -104,3 +118,27 @@ def save(session, settings: Settings) -> None:  # noqa: ANN001
 
     for key, value in settings.to_rows().items():
         session.merge(Setting(key=key, value=value))
+
+
+def stored_text(name: str, text: str) -> str:
+    """What a person types for setting ``name`` (``huddle settings NAME VALUE``) as it is stored.
+
+    Lists are written comma-separated; times as HH:MM; the liability rule as a preset's name
+    or its JSON.  Refused (InputError) unless ``Settings.from_rows`` accepts it."""
+    from huddle.errors import InputError
+
+    names = [f.name for f in fields(Settings)]
+    if name not in names:
+        raise InputError("settings.unknown", name=name, names=", ".join(names))
+    current = getattr(Settings(), name)
+    value = text.strip()
+    if isinstance(current, tuple):
+        raw = json.dumps([part.strip() for part in value.split(",") if part.strip()])
+    elif isinstance(current, (LiabilityRule, time)):
+        raw = value
+    elif isinstance(current, int):
+        raw = value if value.lstrip("-").isdigit() else json.dumps(value)
+    else:
+        raw = json.dumps(value)
+    Settings.from_rows({name: raw}, strict=True)
+    return raw

@@ -525,3 +525,25 @@ def test_the_meeting_calendar_lists_holidays_and_takes_local_closed_and_extra_da
         "Give one of --close, --extra or --reset at a time.")
     assert huddle("calendar", "--reset", "2026-12-28", db=db).out.strip() == (
         "2026-12-28 follows the calendar again (meeting day).")
+
+
+def test_settings_are_listed_and_set_one_at_a_time_with_the_same_rules_the_store_reads_them_by(tmp_path):
+    db = tmp_path / "s.db"
+    assert huddle("init", db=db).code == 0
+    assert huddle("settings", "room_port", "8800", db=db).out.strip() == "room_port is now 8800."
+    assert huddle("settings", "needed_roles", "physician, ward_nurse", db=db).code == 0
+    listed = {r["name"]: r["value"] for r in json.loads(huddle("settings", "--format", "json", db=db).out)}
+    assert listed["room_port"] == "8800" and listed["needed_roles"] == '["physician", "ward_nurse"]'
+    before = content(db)
+    for name, value, message in (
+        ("room_port", "99999", "99999 is not a valid value for room_port; nothing was changed."),
+        ("target_s", "0", "0 is not a valid value for target_s; nothing was changed."),
+        ("needed_roles", "boss", '["boss"] is not a valid value for needed_roles; nothing was changed.'),
+        ("meeting_time", "25:00", "25:00 is not a valid value for meeting_time; nothing was changed."),
+        ("banner_policy", "full names", '"full names" is not a valid value for banner_policy; nothing was changed.'),
+    ):
+        assert one_error_line(huddle("settings", name, value, db=db), 2) == message
+    assert one_error_line(huddle("settings", "colour", "red", db=db), 2).startswith("There is no setting 'colour'")
+    assert content(db) == before
+    sv = huddle("--lang", "sv", "settings", db=db).out
+    assert "Inställning" in sv and "8800" in sv

@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "retention": "huddle.cli.admin:retention_cmd",
     "backup": "huddle.cli.admin:backup_cmd",
     "calendar": "huddle.cli.days:calendar_cmd",
+    "settings": "huddle.cli.admin:settings_cmd",
 }
 
 HELP = {
@@ -51,6 +52,7 @@ HELP = {
     "retention": "Remove identities after the retention period.",
     "backup": "Copy the store safely while it is in use.",
     "calendar": "Meeting days, public holidays and local closed or extra days.",
+    "settings": "List the store's settings, or set one (admin).",
 }
 
 

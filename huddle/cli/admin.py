@@ -202,3 +202,38 @@ def backup_cmd(ctx: Context, file: str) -> None:
 
     result = backup.backup(ctx.store(create=False), file)
     say(t("backup.done", source=result.source, dest=result.dest, size=result.size))
+
+
+# -- settings -----------------------------------------------------------------------------
+
+
+@click.command("settings")
+@click.argument("name", required=False)
+@click.argument("value", required=False)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_ctx
+def settings_cmd(ctx: Context, name: str | None, value: str | None, fmt: str) -> None:
+    """List the store's settings, or set one: huddle settings room_port 8800 (admin)."""
+    from huddle import settings as settings_mod
+    from huddle.cli.output import emit
+    from huddle.errors import InputError
+
+    if name is not None and value is None:
+        raise InputError("cli.missing", param="VALUE")
+    if name is not None:
+        raw = settings_mod.stored_text(name, value or "")  # checked before the store is touched
+        store = ctx.store(create=True)
+        store.require("admin")
+        from db.models import Setting
+
+        with store.write() as s:
+            s.merge(Setting(key=name, value=raw))
+            store.audit(s, "update", f"setting.{name}")
+        say(t("settings.set", name=name, value=raw))
+        return
+    store = ctx.store(create=False)
+    store.require("admin", "facilitator")
+    with store.read() as s:
+        rows = [{"name": k, "value": v} for k, v in settings_mod.load(s).to_rows().items()]
+    emit(rows, fmt, columns=["name", "value"], headings=[t("settings.col.name"), t("settings.col.value")],
+         title=t("settings.title"))
