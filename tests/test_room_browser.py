@@ -87,7 +87,9 @@ async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, s
                 anna, bo = tabs["Anna Nurse"], tabs["Bo Doctor"]
                 # Each sees the other's camera: real frames, not black.
                 for tab, other in ((anna, "Bo Doctor"), (bo, "Anna Nurse")):
-                    level = await eventually(lambda tab=tab, other=other: tab.evaluate(BRIGHTNESS, other), lambda v: v > 20)
+                    # (a generous limit: ICE, the first keyframe and decoding share two cores with the other tests)
+                    level = await eventually(lambda tab=tab, other=other: tab.evaluate(BRIGHTNESS, other),
+                                             lambda v: v > 20, timeout=60.0)
                     assert level > 20, f"no picture of {other}"
                 assert [p["name"] for p in await room.participants()] == ["Anna Nurse", "Bo Doctor"]
                 # Swedish browser, Swedish page.
