@@ -113,6 +113,9 @@ class PatientCard(ShownText):
     readiness: ReadinessInfo | None
     blockers: tuple[BlockerInfo, ...]  # unresolved
     day_mark: str | None  # red | green | None
+    day_note: str | None = None  # what the red/green mark says ("Väntar på hemtjänstbeslut")
+    carried_from: date | None = None  # the day of the huddle this case was carried over from
+    carried_seconds: float = 0.0  # the time it had there (discussed, or never reached)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,9 @@ class LiveState(ShownText):
     card: PatientCard | None
     attendance: tuple[AttendanceInfo, ...]
     missing_roles: tuple[str, ...]
+    # (case id, ("sip", "liable")): a patient still ready whose SIP deadline or first payment-liable
+    # day has arrived (``huddle.services.meeting.readiness_alerts``).
+    alerts: tuple[tuple[int, tuple[str, ...]], ...] = ()
     # When the store was read: the heartbeats in ``current_intervals`` are judged as of then
     # (``huddle.timing.case_seconds(..., seen_at=as_of)``), so a screen between reloads counts on.
     as_of: datetime | None = None

@@ -44,14 +44,16 @@ if TYPE_CHECKING:
 # The same values as huddle.services.meeting (not imported here: it imports SQLAlchemy).
 DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
 READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
-ALWAYS = {"attendance", "room", "agenda"}
-MEETING_ACTIONS = {"next", "pause", "back", "defer", "finish"}
-CASE_ACTIONS = {"decision", "readiness", "blocker", "day_mark"}
+ALWAYS = {"attendance", "room", "agenda", "bell", "leave"}
+MEETING_ACTIONS = {"next", "pause", "back", "defer", "finish", "select_row"}
+CASE_ACTIONS = {"decision", "readiness", "blocker", "day_mark", "decisions", "blockers"}
+PLUS_S = 60  # the "+1 min" key: the huddle's per-case target, one minute longer
 TICK_S = 0.2
 HEARTBEAT_S = 1.0
 ROOM_POLL_S = 3.0
 REFRESH_S = 5.0
-TIME_WIDTH = {"time": 7}  # room for h:mm:ss
+TIME_WIDTH = {"time": 9}  # room for h:mm:ss and the over-target mark
+OVER_MARK = " !"
 
 
 class LiveScreen(Screen):
@@ -74,6 +76,12 @@ class LiveScreen(Screen):
         Binding("f", "finish", "tui.key.finish"),
         Binding("c", "copy", "tui.key.copy"),
         # Not in the footer (it keeps to the meeting's own keys); in help and the palette.
+        Binding("enter", "select_row", "tui.key.select_row", key_display="Enter", show=False),
+        Binding("E", "decisions", "tui.key.decisions", show=False),
+        Binding("K", "blockers", "tui.key.blockers", show=False),
+        Binding("A", "leave", "tui.key.leave", show=False),
+        Binding("plus", "plus_minute", "tui.key.plus_minute", key_display="+", show=False),
+        Binding("B", "bell", "tui.key.bell", show=False),
         Binding("v", "room", "tui.key.room", show=False),
         Binding("escape", "agenda", "tui.key.agenda", key_display="Esc", show=False),
     ]
@@ -90,6 +98,10 @@ class LiveScreen(Screen):
         self._room_poll: Timer | None = None
         self._beat_pending = False
         self._row_times: dict[int, str] = {}
+        self._shown_current: int | None = None  # the current case the list's cursor was last moved to
+        self._filled = False
+        self.bell_on = False  # the terminal bell when the current case reaches its target (B)
+        self._belled: int | None = None  # the case the bell rang for
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -116,6 +128,8 @@ class LiveScreen(Screen):
         state = live.huddle.state
         if action == "start":
             return state == "planned"
+        if action == "plus_minute":
+            return state != "finished"
         if action in MEETING_ACTIONS:
             return state == "running"
         if action in CASE_ACTIONS:
@@ -177,39 +191,69 @@ class LiveScreen(Screen):
             heading.append("\n" + t("tui.live.not_started"), style="italic")
         elif h.state == "finished":
             heading.append("\n" + t("tui.live.finished"), style="italic")
-        self.query_one("#live-heading", Static).update(heading)
         table = self.query_one("#live-cases", DataTable)
         cells = []
         now = self.app.clock.now()
         current_row = None
+        alerts = dict(live.alerts)
+        marked = False
         for i, c in enumerate(live.cases):
             seconds = self._case_time(c, now)
-            marker = "▶ " if c.case_id == live.current_case_id else ""
-            word = t(f"state.{c.state}")
-            if c.state == "waiting" and live.huddle.state == "finished":
-                word = t("meeting.reason.not_reached")  # "waiting" after the meeting read as still to come
-            state = Text(marker + word)
-            if c.state == "active":
+            current = c.case_id == live.current_case_id
+            state = Text(self._state_word(c, live, current, seconds))
+            if current:
                 state.stylize("bold")
-            if c.case_id == live.current_case_id:
                 current_row = i
-            self._row_times[c.case_id] = format_seconds(whole_seconds(seconds))
-            cells.append(
-                (
-                    str(c.case_id),
-                    [Text(str(c.position)), Text(c.name or ""), state, Text(self._row_times[c.case_id])],
-                )
-            )
+            marks = ("↻" if c.carried else "") + ("⚠" if alerts.get(c.case_id) else "")
+            marked = marked or bool(marks)
+            pos = Text(f"{marks}{c.position}")
+            if alerts.get(c.case_id):
+                pos.stylize("bold red")
+            time_cell = self._time_cell(seconds, h.target_s)
+            marked = marked or time_cell.plain.endswith(OVER_MARK)
+            self._row_times[c.case_id] = time_cell.plain
+            cells.append((str(c.case_id), [pos, Text(c.name or ""), state, time_cell]))
+        if marked:
+            heading.append("\n" + t("tui.live.legend"), style="dim")
+        self.query_one("#live-heading", Static).update(heading)
+        # A quiet reload keeps the cursor where the person put it; only a new current case moves it.
+        was = None
+        if self._filled and table.row_count and 0 <= table.cursor_row < table.row_count:
+            was = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         fill_table(table, self.columns(), cells, TIME_WIDTH, {"name": 28})
-        if current_row is not None:
+        self._filled = True
+        keys = [key for key, _ in cells]
+        moved = live.current_case_id != self._shown_current
+        self._shown_current = live.current_case_id
+        if current_row is not None and (moved or was is None):
             table.move_cursor(row=current_row)
-        self.query_one(PatientCardView).show(live.card)
+        elif was in keys:
+            table.move_cursor(row=keys.index(was))
+        self.query_one(PatientCardView).show(live.card, self._tz(), self._today())
         self.query_one(AttendanceView).show(live)
         if self.room_info is not None:
             self.show_room()
         self.refresh_bindings()
         self.tick()
         self.publish()
+
+    @staticmethod
+    def _state_word(c, live, current: bool, seconds: float) -> str:  # noqa: ANN001
+        if current:
+            return ("▶ " + t("state.active")) if live.running else ("⏸ " + t("tui.live.paused_state"))
+        if c.state == "waiting" and live.huddle.state == "finished":
+            # "waiting" after the meeting read as still to come: say what happened to it.
+            key = "meeting.reason.not_finished" if whole_seconds(seconds) > 0 else "meeting.reason.not_reached"
+            return t(key)
+        return t(f"state.{c.state}")
+
+    @staticmethod
+    def _time_cell(seconds: float, target_s: int) -> Text:
+        """A case's time as shown everywhere (whole seconds, half up); marked once over the target."""
+        shown = whole_seconds(seconds)
+        if shown > target_s:
+            return Text(format_seconds(shown) + OVER_MARK, style="bold red")
+        return Text(format_seconds(shown))
 
     def _case_time(self, c, now) -> float:  # noqa: ANN001
         if self.live is not None and c.case_id == self.live.current_case_id:
@@ -229,15 +273,27 @@ class LiveScreen(Screen):
         elapsed = elapsed_of(live, now)
         timer.show(elapsed, live.huddle.target_s, live.running)
         timer.shown = (now, elapsed) if elapsed is not None else None
-        self.query_one(TimeBoxView).show(live, now, tz)
+        self.query_one(TimeBoxView).show(live, now, tz, bell=self.bell_on)
         if elapsed is not None and live.current_case_id is not None:
-            shown = format_seconds(whole_seconds(elapsed))
-            if self._row_times.get(live.current_case_id) != shown:
-                self._row_times[live.current_case_id] = shown
+            cell = self._time_cell(elapsed, live.huddle.target_s)
+            if self._row_times.get(live.current_case_id) != cell.plain:
+                self._row_times[live.current_case_id] = cell.plain
                 try:
-                    self.query_one("#live-cases", DataTable).update_cell(str(live.current_case_id), "time", Text(shown))
+                    self.query_one("#live-cases", DataTable).update_cell(str(live.current_case_id), "time", cell)
                 except Exception:  # noqa: BLE001 - the row may be gone after a reload
                     pass
+            self._ring(live, elapsed)
+
+    def _ring(self, live, elapsed: float) -> None:  # noqa: ANN001
+        """The terminal bell, once per case, when the running case reaches its target (if turned on)."""
+        if (
+            self.bell_on
+            and live.running
+            and live.current_case_id != self._belled
+            and whole_seconds(elapsed) >= live.huddle.target_s
+        ):
+            self._belled = live.current_case_id
+            self.app.bell()
 
     def beat(self) -> None:
         """Store a heartbeat while a case runs (in a thread worker; skipped while one is pending)."""
@@ -257,6 +313,11 @@ class LiveScreen(Screen):
     def _tz(self) -> str:
         return getattr(self.app.settings, "tz", "Europe/Stockholm")
 
+    def _today(self) -> date:
+        from huddle.clock import local_date
+
+        return local_date(self.app.clock.now(), self._tz())
+
     def _current(self) -> tuple[int | None, PatientCard] | None:
         """The current case's id and card, or None (and a warning) when no case is shown."""
         live = self.live
@@ -271,7 +332,136 @@ class LiveScreen(Screen):
 
     # -- actions -----------------------------------------------------------------------
     def action_start(self) -> None:
-        self.do("start_meeting", notify=t("tui.live.started"))
+        """Start; an empty agenda or a day that is not today is confirmed first, in words."""
+        from screens.dialogs import ConfirmDialog
+
+        live = self.live
+        doubts = []
+        if live is not None and not live.cases:
+            doubts.append(t("tui.live.start_empty", **weekday_date(self.day)))
+        today = self._today()
+        if self.day != today:
+            doubts.append(t("tui.live.start_not_today", today=f"{t(f'tui.weekday.{today.weekday()}')} {today}",
+                            **weekday_date(self.day)))
+        if not doubts:
+            self.do("start_meeting", notify=t("tui.live.started"))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.do("start_meeting", notify=t("tui.live.started"))
+
+        self.app.push_screen(ConfirmDialog(" ".join([*doubts, t("tui.live.start_anyway")])), callback=answered)
+
+    def action_plus_minute(self) -> None:
+        def done(live) -> None:  # noqa: ANN001
+            self.apply(live)
+            self.notify(t("tui.live.target_plus", target=format_seconds(live.huddle.target_s)), markup=False)
+
+        self.app.run_store(_meeting("extend_target"), self.day, PLUS_S, on_done=done)
+
+    def action_bell(self) -> None:
+        self.bell_on = not self.bell_on
+        if self.bell_on and self.live is not None:
+            # Turned on past the target: no ring for the case already over, the next one rings.
+            elapsed = elapsed_of(self.live, self.app.clock.now())
+            if elapsed is not None and whole_seconds(elapsed) >= self.live.huddle.target_s:
+                self._belled = self.live.current_case_id
+        self.notify(t("tui.live.bell_on" if self.bell_on else "tui.live.bell_off"))
+        self.tick()
+
+    def action_select_row(self) -> None:
+        """Enter on a row (the list handles its own Enter); from the palette, the row under the cursor."""
+        live = self.live
+        table = self.query_one("#live-cases", DataTable)
+        if live is None or live.huddle.state != "running" or not 0 <= table.cursor_row < len(live.cases):
+            return
+        case_id = live.cases[table.cursor_row].case_id
+        if case_id != live.current_case_id:
+            self.do("select_case", case_id)
+
+    # -- open items: decisions, blockers, attendance -------------------------------------
+    def _item_store(self, name: str | None, *args, notify: str, items, refresh) -> None:  # noqa: ANN001, ANN002
+        """Run ``meeting.<name>(store, *args)`` (None: nothing, only read), show the new state and
+        refresh the open list."""
+
+        def done(live) -> None:  # noqa: ANN001
+            self.apply(live)
+            self.notify(notify, markup=False)
+            refresh(items(live))
+
+        self.app.run_store(_then_live(name), self.day, *args, on_done=done)
+
+    def action_decisions(self) -> None:
+        from screens.dialogs import ConfirmDialog, DecisionInput
+        from screens.items import DecisionList, EditDecisionDialog, decision_items
+
+        current = self._current()
+        if current is None:
+            return
+        name = current[1].case.name or ""
+
+        def items(live):  # noqa: ANN001, ANN202
+            return decision_items(live.card)
+
+        def act(action: str, item, refresh) -> None:  # noqa: ANN001
+            d = item.value
+            if action == "toggle":
+                self._item_store("set_decision_done", d.decision_id, not d.done, items=items, refresh=refresh,
+                                 notify=t("tui.items.reopened" if d.done else "tui.items.done"))
+            elif action == "edit":
+                dialog = EditDecisionDialog(name, DECISION_KINDS, d)
+
+                def save(e: DecisionInput, ok, bad) -> None:  # noqa: ANN001
+                    self.app.run_store(
+                        _call("edit_decision"), d.decision_id, text=e.text, responsible_org=e.responsible_org,
+                        responsible_person=e.responsible_person, due_date=e.due_date, kind=e.kind,
+                        on_done=ok, on_error=bad,
+                    )
+
+                dialog.saver = save
+
+                def edited(result) -> None:  # noqa: ANN001
+                    if result is not None:
+                        self._item_store(None, items=items, refresh=refresh,
+                                         notify=t("tui.items.edited"))
+
+                self.app.push_screen(dialog, callback=edited)
+            elif action == "withdraw":
+
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        self._item_store("withdraw_decision", d.decision_id, items=items, refresh=refresh,
+                                         notify=t("tui.items.withdrawn"))
+
+                self.app.push_screen(ConfirmDialog(t("tui.items.confirm_withdraw", text=d.text)), callback=answered)
+
+        self.app.push_screen(DecisionList(name, decision_items(current[1]), act))
+
+    def action_blockers(self) -> None:
+        from screens.items import BlockerList, blocker_items
+
+        current = self._current()
+        if current is None:
+            return
+
+        def items(live):  # noqa: ANN001, ANN202
+            return blocker_items(live.card)
+
+        def act(action: str, item, refresh) -> None:  # noqa: ANN001
+            self._item_store("resolve_blocker", item.item_id, items=items, refresh=refresh,
+                             notify=t("tui.items.resolved", what=item.value.what))
+
+        self.app.push_screen(BlockerList(current[1].case.name or "", blocker_items(current[1]), act))
+
+    def action_leave(self) -> None:
+        from screens.items import AttendanceList, attendance_items
+
+        def act(action: str, item, refresh) -> None:  # noqa: ANN001
+            self._item_store("attendance_leave", item.item_id, items=attendance_items, refresh=refresh,
+                             notify=t("tui.items.left", name=item.value.name))
+
+        self.app.push_screen(AttendanceList(attendance_items(self.live), act))
 
     def action_next(self) -> None:
         self.do("next_case")
@@ -421,7 +611,7 @@ class LiveScreen(Screen):
 
             def finished(result) -> None:  # noqa: ANN001
                 self.notify(
-                    t("tui.live.finished_moved_one" if len(result.carried) == 1 else "tui.live.finished_moved", count=len(result.carried), date=result.next_date.isoformat()),
+                    t("tui.live.finished_moved", count=len(result.carried), date=result.next_date.isoformat()),
                     timeout=8,
                 )
                 self.reload()
@@ -568,6 +758,21 @@ def _meeting(name: str):  # noqa: ANN202
 
 
 _call = _meeting
+
+
+def _then_live(name: str | None):  # noqa: ANN202
+    """``meeting.<name>(store, *args)`` (None: nothing), then the live state of ``day`` as stored
+    after it (a plain read: the card on screen was logged when it was shown)."""
+
+    def call(store, day: date, *args):  # noqa: ANN001, ANN002, ANN202
+        from huddle.services import meeting
+
+        if name is not None:
+            getattr(meeting, name)(store, *args)
+        return meeting.load_live(store, day, recover=False, audit=False)
+
+    call.__name__ = name or "load_live"
+    return call
 
 
 def _delegation_env(store) -> dict:  # noqa: ANN001

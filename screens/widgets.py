@@ -6,7 +6,7 @@ Everything people typed (names, questions, decisions) is shown as literal text
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -72,12 +72,16 @@ class CaseTimer(Vertical):
 class TimeBoxView(Static):
     """What is left of the meeting's time box, shared over the cases left, and the projected end."""
 
-    def show(self, live, now: datetime, tz: str) -> None:  # noqa: ANN001
+    def show(self, live, now: datetime, tz: str, *, bell: bool = False) -> None:  # noqa: ANN001
         if live is None:
             self.update("")
             return
         h = live.huddle
         title = Text(t("tui.box.title"), style="bold")
+        # The clock, in the store's time zone: the projected end below is a time of day too.
+        title.append("   " + t("tui.box.clock", now=local_time(now, tz).strftime("%H:%M")))
+        if bell:
+            title.append("   " + t("tui.box.bell_on"))
         if h.started_at is None:
             line = t("tui.box.planned", box=format_seconds(h.timebox_s))
             self.update(Text.assemble(title, "\n", line))
@@ -88,13 +92,19 @@ class TimeBoxView(Static):
             line = t(
                 "tui.box.finished",
                 end=local_time(to_utc(h.finished_at), tz).strftime("%H:%M"),
-                took=format_seconds(max(took, 0)),
+                took=format_seconds(whole_seconds(max(took, 0))),
                 box=format_seconds(h.timebox_s),
             )
             self.update(Text.assemble(title, "\n", line))
             return
         waiting = sum(1 for c in live.cases if c.state == "waiting")
-        elapsed = elapsed_of(live, now)
+        if not live.cases:
+            # Nothing to share the time over: "Per remaining case: 1:29:39 (0 left)" told nothing.
+            self.update(Text.assemble(title, "\n", t("tui.box.empty", box=format_seconds(h.timebox_s))))
+            return
+        raw = elapsed_of(live, now)
+        # Whole seconds as the timer shows them, so what is shown and what is left add up.
+        elapsed = float(whole_seconds(raw)) if raw is not None else None
         end_now = to_utc(h.finished_at) if h.finished_at else now
         box = time_box(
             now=end_now,
@@ -104,30 +114,40 @@ class TimeBoxView(Static):
             current_elapsed_s=elapsed,
             waiting=waiting if h.state == "running" else 0,
         )
-        left = Text(t("tui.box.left", left=format_seconds(box.time_left_s)))
+        left = Text(t("tui.box.left", left=format_seconds(whole_seconds(box.time_left_s))))
         if box.time_left_s < 0:
             left.stylize("bold red")
-        per = t("tui.box.per_case", per=format_seconds(max(box.per_case_s, 0)), count=box.cases_left)
+        per = t("tui.box.per_case", per=format_seconds(whole_seconds(max(box.per_case_s, 0))), count=box.cases_left)
         end = local_time(box.projected_end, tz).strftime("%H:%M")
         if box.projected_over_s >= 1:
-            proj = Text(t("tui.box.projected_over", end=end, over=format_seconds(box.projected_over_s)), style="bold")
+            over = format_seconds(whole_seconds(box.projected_over_s))
+            proj = Text(t("tui.box.projected_over", end=end, over=over), style="bold")
         else:
             proj = Text(t("tui.box.projected", end=end))
         self.update(Text.assemble(title, "\n", left, "\n", per, "\n", proj))
 
 
-def _decision_line(d) -> Text:  # noqa: ANN001
+def _decision_line(d, earlier: bool = False) -> Text:  # noqa: ANN001
     who = d.responsible_org or t("tui.card.none")
     if d.responsible_person:
         who = f"{who} / {d.responsible_person}"
     due = d.due_date.isoformat() if d.due_date else t("tui.card.none")
-    return Text("  • " + t("tui.card.decision_line", text=d.text, who=who, due=due, kind=t(f"tui.kind.{d.kind}")))
+    line = t("tui.card.decision_line", text=d.text, who=who, due=due, kind=t(f"tui.kind.{d.kind}"))
+    if earlier:
+        line += " " + t("tui.card.decided_on", date=d.huddle_date.isoformat())
+    out = Text(("  ✓ " if d.done else "  • ") + line)
+    if d.done:
+        out.append(" " + t("tui.card.done"), style="bold")
+    return out
 
 
-def card_text(card) -> Text:  # noqa: ANN001
-    """The patient card as literal text."""
+def card_text(card, tz: str = "Europe/Stockholm", today: date | None = None) -> Text:  # noqa: ANN001
+    """The patient card as literal text; ``today`` (the store's local date) marks a SIP deadline or
+    a first payment-liable day that has arrived."""
     if card is None:
         return Text(t("tui.live.no_case"), style="italic")
+    from huddle.services.meeting import left_text, readiness_alerts, readiness_text
+
     c = card.case
     none = t("tui.card.none")
     out = Text()
@@ -138,14 +158,17 @@ def card_text(card) -> Text:  # noqa: ANN001
         out.append(t("tui.card.admitted", date=card.admission_date.isoformat()) + "\n")
     if card.care_contact:
         out.append(t("tui.card.contact", name=card.care_contact) + "\n")
-    if c.carried and c.defer_reason:
-        out.append(t("tui.card.carried", reason=c.defer_reason) + "\n", style="italic")
+    if c.carried:
+        when = weekday_date(card.carried_from) if card.carried_from else {"weekday": "", "date": none}
+        reason = left_text(c.defer_reason, card.carried_seconds)
+        key = "tui.card.carried_from_reason" if reason else "tui.card.carried_from"
+        out.append("↻ " + t(key, reason=reason, **when) + "\n", style="italic")
     out.append(t("tui.card.question") + " ", style="bold")
     out.append((c.question or none) + "\n")
     if card.open_decisions:
         out.append(t("tui.card.open_decisions") + "\n", style="bold")
         for d in card.open_decisions:
-            out.append_text(_decision_line(d))
+            out.append_text(_decision_line(d, earlier=True))
             out.append("\n")
     if card.decisions:
         out.append(t("tui.card.decisions") + "\n", style="bold")
@@ -153,44 +176,33 @@ def card_text(card) -> Text:  # noqa: ANN001
             out.append_text(_decision_line(d))
             out.append("\n")
     r = card.readiness
-    state = t(f"tui.rstate.{r.state}") if r else none
-    if r and r.state == "expected" and r.expected_date:
-        state = f"{state} {r.expected_date.isoformat()}"
-    if r and r.state == "ready" and r.ready_at:
-        state = f"{state} {to_utc(r.ready_at).strftime('%Y-%m-%d %H:%M')} UTC"
-    if r and r.state == "discharged" and r.discharged_date:
-        state = f"{state} {r.discharged_date.isoformat()}"
+    # The same words as the summary pasted into the record (one function says both).
+    state, days = readiness_text(r, tz)
     out.append(t("tui.card.readiness", state=state) + "\n")
-    if r and r.ready_days is not None:
-        # Discharged before the first liable day: "liable from" a later day would mislead.
-        not_liable = bool(
-            r.state == "discharged" and r.discharged_date and r.first_liable_day and r.first_liable_day > r.discharged_date
-        )
-        out.append(
-            "  "
-            + t(
-                ("tui.card.ready_days_nl" if not_liable else "tui.card.ready_days")
-                + ("_one" if r.ready_days == 1 else ""),
-                days=r.ready_days,
-                first=r.first_liable_day.isoformat() if r.first_liable_day else none,
-                sip=r.sip_deadline.isoformat() if r.sip_deadline else none,
-            )
-            + "\n"
-        )
+    if days:
+        out.append("  " + days + "\n")
+    for alert in readiness_alerts(r, today) if today is not None and r is not None else ():
+        if alert == "sip" and r.sip_deadline is not None:
+            key = "tui.card.sip_today" if r.sip_deadline == today else "tui.card.sip_passed"
+            out.append(t(key, date=r.sip_deadline.isoformat()) + "\n", style="bold red")
+        elif alert == "liable" and r.first_liable_day is not None:
+            out.append(t("tui.card.liable_now", date=r.first_liable_day.isoformat()) + "\n", style="bold red")
     if card.blockers:
         out.append(t("tui.card.blockers") + "\n", style="bold")
         for b in card.blockers:
             out.append("  • " + t("tui.card.blocker_line", what=b.what, org=b.owner_org) + "\n")
     if card.day_mark:
         style = "bold red" if card.day_mark == "red" else "bold green"
-        out.append(t("tui.card.day", mark=t(f"tui.day.{card.day_mark}_word")) + "\n", style=style)
+        mark = t(f"tui.day.{card.day_mark}_word")
+        key = "tui.card.day_note" if card.day_note else "tui.card.day"
+        out.append(t(key, mark=mark, note=card.day_note) + "\n", style=style)
     out.rstrip()
     return out
 
 
 class PatientCardView(Static):
-    def show(self, card) -> None:  # noqa: ANN001
-        self.update(card_text(card))
+    def show(self, card, tz: str = "Europe/Stockholm", today: date | None = None) -> None:  # noqa: ANN001
+        self.update(card_text(card, tz, today))
 
 
 def role_label(role: str | None) -> str:

@@ -66,13 +66,14 @@ def test_readiness_history_and_derived_days(store, clock, running):
     meeting.set_readiness(store, a.case_id, state="expected", expected_date=date(2026, 12, 1))
     clock.advance(5)
     info = meeting.set_readiness(store, a.case_id, state="ready", ready_at=ready_at)
-    assert info.ready_days == 3  # Fri, Sat, Sun before Monday
+    # Fri, Sat, Sun and Monday: still ready, counted up to and including today, as statistics count.
+    assert info.ready_days == 4
     assert info.first_liable_day == date(2026, 12, 1)  # national rule: D+4
     assert info.liable_days == 0
     assert info.sip_deadline == date(2026, 11, 30)
 
     live = meeting.load_live(store, MONDAY)
-    assert live.card.readiness.state == "ready" and live.card.readiness.ready_days == 3
+    assert live.card.readiness.state == "ready" and live.card.readiness.ready_days == 4
     # Saving the dialog again without a time keeps Friday's notice.
     clock.advance(5)
     assert meeting.set_readiness(store, a.case_id, state="ready").ready_at == ready_at
@@ -89,7 +90,7 @@ def test_readiness_history_and_derived_days(store, clock, running):
         settings_mod.save(s, replace(settings_mod.load(s), liability=PRESETS["stockholm"]))
     live = meeting.load_live(store, MONDAY)
     assert live.card.readiness.first_liable_day == date(2026, 11, 29)
-    assert live.card.readiness.liable_days == 1
+    assert live.card.readiness.liable_days == 2  # Sunday and Monday
 
     clock.advance(5)
     info = meeting.set_readiness(store, a.case_id, state="discharged", discharged_date=MONDAY)

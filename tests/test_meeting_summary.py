@@ -45,8 +45,9 @@ def test_case_summary_text_has_everything_the_record_needs(store, clock):
         "Case: done",
         "Decisions:",
         "- Hembesök inom två dagar (home visit); responsible: Oskarshamns kommun, Eva Ek; by 2026-12-02",
-        "Discharge readiness: ready for discharge since 2026-11-27 10:00; ready days: 3, "
-        "payment-liable days: 0 (liable from 2026-12-01); SIP invitation by 2026-11-30",
+        # Ready days by the rule of statistics and export: Friday up to and including Monday's huddle.
+        "Discharge readiness: ready for discharge since 2026-11-27 10:00; 4 discharge-ready days; "
+        "0 payment-liable days (liable from 2026-12-01); SIP invitation by 2026-11-30",
         "Waiting for:",
         "- Biståndsbeslut om hemtjänst (owner: Oskarshamns kommun)",
         "Day: red day (Hembesöket blev inte av)",
@@ -54,7 +55,7 @@ def test_case_summary_text_has_everything_the_record_needs(store, clock):
     ]
     assert "Case: deferred (Väntar på provsvar)" in meeting.case_summary(store, b.case_id)
     c_text = meeting.case_summary(store, c.case_id)
-    assert "Case: waiting (not reached)" in c_text and "Time: 0:10 of target 5:00" in c_text
+    assert "Case: waiting (discussed, not finished)" in c_text and "Time: 0:10 of target 5:00" in c_text
     # On the next huddle the reason says why the case came, not what happened to it there.
     from tests.test_meeting_services import TUESDAY
 
@@ -74,7 +75,7 @@ def test_case_summary_in_swedish(store, clock):
     text = meeting.case_summary(store, a.case_id)
     assert "Beslut:" in text and "(hembesök); ansvarig: Oskarshamns kommun, Eva Ek; senast 2026-12-02" in text
     assert "Dag: röd dag (Hembesöket blev inte av)" in text
-    assert "Ärende: väntar (hanns inte med)" in meeting.case_summary(store, c.case_id)
+    assert "Ärende: väntar (diskuterad, inte klar)" in meeting.case_summary(store, c.case_id)
 
 
 def test_summary_command_text_and_json(store, clock, db_path):

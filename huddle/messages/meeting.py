@@ -101,6 +101,7 @@ MESSAGES = {
     },
     # values shown to people
     "meeting.reason.not_reached": {"en": "not reached", "sv": "hanns inte med"},
+    "meeting.reason.not_finished": {"en": "discussed, not finished", "sv": "diskuterad, inte klar"},
     "meeting.kind.home_visit": {"en": "home visit", "sv": "hembesök"},
     "meeting.kind.sip_meeting": {"en": "SIP meeting", "sv": "SIP-möte"},
     "meeting.kind.medication_review": {"en": "medication review", "sv": "läkemedelsgenomgång"},
@@ -130,10 +131,26 @@ MESSAGES = {
     "meeting.sum.expected": {"en": "on {date}", "sv": "den {date}"},
     "meeting.sum.ready_since": {"en": "since {when}", "sv": "sedan {when}"},
     "meeting.sum.discharged": {"en": "on {date}", "sv": "den {date}"},
-    "meeting.sum.ready_days": {
-        "en": "ready days: {days}, payment-liable days: {liable} (liable from {first}); SIP invitation by {sip}",
-        "sv": "utskrivningsklara dagar: {days}, dagar med betalningsansvar: {liable} (ansvar från {first}); kallelse till SIP senast {sip}",
+    # readiness as the card and the summary both word it (meeting.readiness_text)
+    "meeting.ready.days": {
+        "en": {"one": "{count} discharge-ready day", "other": "{count} discharge-ready days"},
+        "sv": {"one": "{count} utskrivningsklar dag", "other": "{count} utskrivningsklara dagar"},
     },
+    "meeting.ready.liable": {
+        "en": {
+            "one": "{count} payment-liable day (liable from {first})",
+            "other": "{count} payment-liable days (liable from {first})",
+        },
+        "sv": {
+            "one": "{count} dag med betalningsansvar (ansvar från {first})",
+            "other": "{count} dagar med betalningsansvar (ansvar från {first})",
+        },
+    },
+    "meeting.ready.not_liable": {
+        "en": "discharged before payment liability (it would have begun {first})",
+        "sv": "utskriven före betalningsansvar (det hade börjat {first})",
+    },
+    "meeting.ready.sip": {"en": "SIP invitation by {sip}", "sv": "kallelse till SIP senast {sip}"},
     "meeting.sum.carried": {"en": "Carried over from the huddle of {date}", "sv": "Överflyttat från mötet {date}"},
     "meeting.sum.carried_reason": {
         "en": "Carried over from the huddle of {date}: {reason}",

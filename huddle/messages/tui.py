@@ -42,6 +42,21 @@ MESSAGES = {
     "tui.key.copy": {"en": "Copy summary", "sv": "Kopiera sammanfattning"},
     "tui.key.room": {"en": "Video room", "sv": "Videorum"},
     "tui.key.select": {"en": "Go to case", "sv": "Gå till patient"},
+    "tui.key.select_row": {
+        "en": "Go to the case on the row (Enter on a row)",
+        "sv": "Gå till patienten på raden (Enter på en rad)",
+    },
+    "tui.key.decisions": {
+        "en": "Decisions: done, edit, withdraw",
+        "sv": "Beslut: klart, ändra, återkalla",
+    },
+    "tui.key.blockers": {"en": "Resolve what the patient waits for", "sv": "Lös det patienten väntar på"},
+    "tui.key.leave": {"en": "Mark someone as left", "sv": "Markera att någon har gått"},
+    "tui.key.plus_minute": {
+        "en": "+1 min on the target (whole huddle)",
+        "sv": "+1 min på tidsmålet (hela mötet)",
+    },
+    "tui.key.bell": {"en": "Sound at target on/off", "sv": "Ljud vid tidsmålet på/av"},
     # short footer labels (the help screen and the palette use the full "tui.key.*" text)
     "tui.keyshort.start": {"en": "Start", "sv": "Starta"},
     "tui.keyshort.next": {"en": "Next", "sv": "Nästa"},
@@ -124,6 +139,12 @@ MESSAGES = {
     "tui.box.left": {"en": "Time left: {left}", "sv": "Tid kvar: {left}"},
     "tui.box.per_case": {
         "en": "Per remaining case: {per} ({count} left)",
+    "tui.box.clock": {"en": "Clock {now}", "sv": "Klockan {now}"},
+    "tui.box.bell_on": {"en": "♪ sound at target", "sv": "♪ ljud vid tidsmålet"},
+    "tui.box.empty": {
+        "en": "Time box {box}; no patients on the agenda",
+        "sv": "Tidsram {box}; inga patienter på agendan",
+    },
         "sv": "Per återstående patient: {per} ({count} kvar)",
     },
     "tui.box.finished": {
@@ -144,30 +165,33 @@ MESSAGES = {
     "tui.card.admitted": {"en": "Admitted: {date}", "sv": "Inskriven: {date}"},
     "tui.card.contact": {"en": "Care contact: {name}", "sv": "Fast vårdkontakt: {name}"},
     "tui.card.question": {"en": "Question:", "sv": "Fråga:"},
-    "tui.card.carried": {"en": "Carried over: {reason}", "sv": "Överflyttad: {reason}"},
-    "tui.card.open_decisions": {"en": "Open decisions from earlier huddles:", "sv": "Öppna beslut från tidigare möten:"},
-    "tui.card.decisions": {"en": "Decisions today:", "sv": "Beslut idag:"},
-    "tui.card.decision_line": {"en": "{text} — {who}, by {due} ({kind})", "sv": "{text} — {who}, senast {due} ({kind})"},
-    "tui.card.readiness": {"en": "Discharge readiness: {state}", "sv": "Utskrivningsklar: {state}"},
-    "tui.card.ready_days": {
-        "en": "{days} discharge-ready days; liable from {first}; SIP by {sip}",
-        "sv": "{days} utskrivningsklara dagar; betalningsansvar från {first}; SIP senast {sip}",
+    "tui.card.carried_from": {"en": "Carried over from {weekday} {date}", "sv": "Överflyttad från {weekday} {date}"},
+    "tui.card.carried_from_reason": {
+        "en": "Carried over from {weekday} {date}: {reason}",
+        "sv": "Överflyttad från {weekday} {date}: {reason}",
     },
-    "tui.card.ready_days_one": {
-        "en": "1 discharge-ready day; liable from {first}; SIP by {sip}",
-        "sv": "1 utskrivningsklar dag; betalningsansvar från {first}; SIP senast {sip}",
+    "tui.card.decided_on": {"en": "[decided {date}]", "sv": "[beslutat {date}]"},
+    "tui.card.done": {"en": "(done)", "sv": "(klart)"},
+    "tui.card.sip_today": {
+        "en": "⚠ SIP invitation due today ({date})",
+        "sv": "⚠ Kallelse till SIP senast idag ({date})",
     },
-    "tui.card.ready_days_nl": {
-        "en": "{days} discharge-ready days; discharged before payment liability; SIP by {sip}",
-        "sv": "{days} utskrivningsklara dagar; utskriven före betalningsansvar; SIP senast {sip}",
+    "tui.card.sip_passed": {
+        "en": "⚠ SIP invitation was due {date}",
+        "sv": "⚠ Kallelse till SIP skulle ha skickats senast {date}",
     },
-    "tui.card.ready_days_nl_one": {
-        "en": "1 discharge-ready day; discharged before payment liability; SIP by {sip}",
-        "sv": "1 utskrivningsklar dag; utskriven före betalningsansvar; SIP senast {sip}",
+    "tui.card.liable_now": {
+        "en": "⚠ Payment liability since {date}",
+        "sv": "⚠ Betalningsansvar sedan {date}",
     },
     "tui.card.blockers": {"en": "Waiting for:", "sv": "Väntar på:"},
     "tui.card.blocker_line": {"en": "{what} ({org})", "sv": "{what} ({org})"},
     "tui.card.day": {"en": "Day: {mark}", "sv": "Dag: {mark}"},
+    "tui.card.day_note": {"en": "Day: {mark} — {note}", "sv": "Dag: {mark} — {note}"},
+    "tui.card.open_decisions": {"en": "Open decisions from earlier huddles:", "sv": "Öppna beslut från tidigare möten:"},
+    "tui.card.decisions": {"en": "Decisions today:", "sv": "Beslut idag:"},
+    "tui.card.decision_line": {"en": "{text} — {who}, by {due} ({kind})", "sv": "{text} — {who}, senast {due} ({kind})"},
+    "tui.card.readiness": {"en": "Discharge readiness: {state}", "sv": "Utskrivningsklar: {state}"},
     "tui.card.none": {"en": "—", "sv": "—"},
     "tui.att.title": {"en": "Attendance", "sv": "Närvaro"},
     "tui.att.none": {"en": "Nobody registered yet (press a).", "sv": "Ingen registrerad ännu (tryck a)."},
@@ -196,17 +220,66 @@ MESSAGES = {
     "tui.room.stopped": {"en": "The video room is closed.", "sv": "Videorummet är stängt."},
     "tui.live.started": {"en": "The meeting has started.", "sv": "Mötet har börjat."},
     "tui.live.deferred": {"en": "Deferred {name}: {reason}", "sv": "Sköt upp {name}: {reason}"},
-    "tui.live.finished_moved_one": {
-        "en": "Meeting finished. 1 case moved to {date}.",
-        "sv": "Mötet avslutat. 1 patient flyttad till {date}.",
-    },
     "tui.live.finished_moved": {
-        "en": "Meeting finished. {count} cases moved to {date}.",
-        "sv": "Mötet avslutat. {count} patienter flyttade till {date}.",
+        "en": {
+            "one": "Meeting finished. {count} case moved to {date}.",
+            "other": "Meeting finished. {count} cases moved to {date}.",
+        },
+        "sv": {
+            "one": "Mötet avslutat. {count} patient flyttad till {date}.",
+            "other": "Mötet avslutat. {count} patienter flyttade till {date}.",
+        },
+    },
+    "tui.live.paused_state": {"en": "paused", "sv": "pausad"},
+    "tui.live.legend": {
+        "en": "↻ carried over · ⚠ SIP or payment liability due · ! over target",
+        "sv": "↻ överflyttad · ⚠ SIP eller betalningsansvar har inträffat · ! över tidsmålet",
+    },
+    "tui.live.start_empty": {
+        "en": "The agenda for {weekday} {date} is empty.",
+        "sv": "Agendan för {weekday} {date} är tom.",
+    },
+    "tui.live.start_not_today": {
+        "en": "The meeting day {weekday} {date} is not today ({today}).",
+        "sv": "Mötesdagen {weekday} {date} är inte idag ({today}).",
     },
     "tui.live.decision_saved": {"en": "Decision recorded.", "sv": "Beslutet sparat."},
     "tui.live.readiness_saved": {"en": "Readiness recorded.", "sv": "Utskrivningsklar sparat."},
     "tui.live.blocker_saved": {"en": "Blocker recorded.", "sv": "Väntar på sparat."},
+    "tui.live.start_anyway": {"en": "Start anyway?", "sv": "Starta ändå?"},
+    "tui.live.target_plus": {
+        "en": "Target per case is now {target} for every case of this huddle (logged).",
+        "sv": "Tidsmålet per patient är nu {target} för alla patienter på mötet (loggat).",
+    },
+    "tui.live.bell_on": {
+        "en": "Sound at target: on (the terminal bell rings when the current case reaches its target).",
+        "sv": "Ljud vid tidsmålet: på (terminalen plingar när aktuell patient når tidsmålet).",
+    },
+    "tui.live.bell_off": {"en": "Sound at target: off.", "sv": "Ljud vid tidsmålet: av."},
+    # lists of open items (screens/items.py)
+    "tui.items.decisions_title": {"en": "Decisions for {name}", "sv": "Beslut för {name}"},
+    "tui.items.blockers_title": {"en": "{name} is waiting for", "sv": "{name} väntar på"},
+    "tui.items.attendance_title": {"en": "Who is here", "sv": "Vilka är med"},
+    "tui.items.none": {"en": "Nothing open.", "sv": "Inget öppet."},
+    "tui.items.decision_hint": {
+        "en": "Enter done/reopen · e edit · w withdraw · Esc close",
+        "sv": "Enter klart/öppna igen · e ändra · w återkalla · Esc stäng",
+    },
+    "tui.items.blocker_hint": {"en": "Enter resolved · Esc close", "sv": "Enter löst · Esc stäng"},
+    "tui.items.attendance_hint": {"en": "Enter has left · Esc close", "sv": "Enter har gått · Esc stäng"},
+    "tui.items.key_edit": {"en": "Edit", "sv": "Ändra"},
+    "tui.items.key_withdraw": {"en": "Withdraw", "sv": "Återkalla"},
+    "tui.items.done": {"en": "Decision marked done.", "sv": "Beslutet markerat som klart."},
+    "tui.items.reopened": {"en": "Decision open again.", "sv": "Beslutet är öppet igen."},
+    "tui.items.edited": {"en": "Decision changed (logged).", "sv": "Beslutet ändrat (loggat)."},
+    "tui.items.withdrawn": {"en": "Decision withdrawn (logged).", "sv": "Beslutet återkallat (loggat)."},
+    "tui.items.resolved": {"en": "Resolved: {what}", "sv": "Löst: {what}"},
+    "tui.items.left": {"en": "{name} has left.", "sv": "{name} har gått."},
+    "tui.items.confirm_withdraw": {
+        "en": "Withdraw the decision “{text}”? It is removed; the access log keeps that it was withdrawn.",
+        "sv": "Återkalla beslutet ”{text}”? Det tas bort; åtkomstloggen behåller att det återkallades.",
+    },
+    "tui.items.edit_title": {"en": "Change the decision for {name}", "sv": "Ändra beslutet för {name}"},
     "tui.live.day_saved": {"en": "Marked a {mark} day.", "sv": "Markerad som {mark} dag."},
     "tui.live.copied": {
         "en": "Summary copied to the clipboard (OSC 52).",

@@ -140,6 +140,61 @@ def reason_text(reason: str | None) -> str | None:
     return reason
 
 
+def left_text(reason: str | None, seconds: float) -> str | None:
+    """Why a case left a finished huddle unclosed: "not reached" only when it was never discussed;
+    a case with time was discussed and not finished; a deferral says its own reason."""
+    from huddle.i18n import t
+
+    if reason == NOT_REACHED and whole_seconds(seconds) > 0:
+        return t("meeting.reason.not_finished")
+    return reason_text(reason)
+
+
+def readiness_alerts(r: ReadinessInfo | None, today: date) -> tuple[str, ...]:
+    """What has arrived for a patient still ready for discharge: ``"sip"`` (the SIP invitation's
+    deadline is today or past) and ``"liable"`` (the municipality pays from today or earlier)."""
+    if r is None or r.state != "ready":
+        return ()
+    out = []
+    if r.sip_deadline is not None and r.sip_deadline <= today:
+        out.append("sip")
+    if r.first_liable_day is not None and r.first_liable_day <= today:
+        out.append("liable")
+    return tuple(out)
+
+
+def readiness_text(r: ReadinessInfo | None, tz: str) -> tuple[str, str | None]:
+    """What the card and the summary pasted into the record both say about discharge readiness:
+    the state (with its date, or the ready-since time in local time) and, once ready, the
+    discharge-ready days, the payment liability and the SIP deadline.  The one wording of it."""
+    from huddle.clock import local_time
+    from huddle.i18n import t
+
+    if r is None:
+        return t("meeting.sum.readiness_unknown"), None
+    state = t("meeting.readiness." + r.state)
+    if r.state == "expected" and r.expected_date:
+        state += " " + t("meeting.sum.expected", date=r.expected_date.isoformat())
+    if r.ready_at and r.state in ("ready", "discharged"):
+        state += " " + t("meeting.sum.ready_since", when=local_time(r.ready_at, tz).strftime("%Y-%m-%d %H:%M"))
+    if r.state == "discharged" and r.discharged_date:
+        state += " " + t("meeting.sum.discharged", date=r.discharged_date.isoformat())
+    if r.ready_days is None:
+        return state, None
+    parts = [t("meeting.ready.days", count=r.ready_days)]
+    first = r.first_liable_day.isoformat() if r.first_liable_day else "-"
+    discharged_first = bool(
+        r.state == "discharged" and r.discharged_date and r.first_liable_day and r.first_liable_day >= r.discharged_date
+    )
+    if discharged_first:
+        parts.append(t("meeting.ready.not_liable", first=first))
+    else:
+        parts.append(t("meeting.ready.liable", count=r.liable_days or 0, first=first))
+    if r.sip_deadline:
+        parts.append(t("meeting.ready.sip", sip=r.sip_deadline.isoformat()))
+    return state, "; ".join(parts)
+
+
 def role_text(role: str | None) -> str:
     """An attendance role as a person reads it (``huddle.roles``: one vocabulary, one label each)."""
     from huddle.roles import role_label
@@ -235,6 +290,7 @@ def _q() -> SimpleNamespace:
             Patient.admission_date,
             Patient.care_contact,
             select(DayMark.colour).where(DayMark.case_id == cid).scalar_subquery().label("mark"),
+            select(DayMark.note).where(DayMark.case_id == cid).scalar_subquery().label("mark_note"),
             Readiness.id.label("readiness_id"),
             Readiness.state,
             Readiness.expected_date,
@@ -485,8 +541,12 @@ def _attendance_info(a) -> AttendanceInfo:  # noqa: ANN001
     )
 
 
-def _readiness_info(r, store: Store, s, cfg=None) -> ReadinessInfo:  # noqa: ANN001
-    """``r`` is a Readiness row or any row with its columns; ``cfg`` the settings when the caller has them."""
+def _readiness_info(r, store: Store, s, cfg=None, day: date | None = None) -> ReadinessInfo:  # noqa: ANN001
+    """``r`` is a Readiness row or any row with its columns; ``cfg`` the settings when the caller has them.
+
+    Days are counted by the rule statistics and export use (README): discharged, from the notice
+    day up to the discharge day; still ready, up to and including ``day`` (the huddle's day on a
+    card or summary, else today)."""
     from huddle import readiness as rules
     from huddle import settings as settings_mod
     from huddle.clock import local_date, to_utc
@@ -502,7 +562,10 @@ def _readiness_info(r, store: Store, s, cfg=None) -> ReadinessInfo:  # noqa: ANN
         recorded_at=to_utc(r.recorded_at) if r.recorded_at else None,
     )
     if ready_at is not None and r.state in ("ready", "discharged"):
-        end = r.discharged_date if r.state == "discharged" and r.discharged_date else local_date(store.now(), cfg.tz)
+        if r.state == "discharged" and r.discharged_date:
+            end = r.discharged_date
+        else:
+            end = (day or local_date(store.now(), cfg.tz)) + timedelta(days=1)
         info = replace(
             info,
             ready_days=rules.ready_days(ready_at, end, cfg.tz),
@@ -545,10 +608,39 @@ def _card(s, store: Store, row: CaseRow, cfg) -> PatientCard:  # noqa: ANN001
         care_contact=head.care_contact,
         open_decisions=open_earlier,
         decisions=here,
-        readiness=_readiness_info(head, store, s, cfg) if head.readiness_id is not None else None,
+        readiness=_readiness_info(head, store, s, cfg, day) if head.readiness_id is not None else None,
         blockers=tuple(_blocker_info(b) for b in blockers),
         day_mark=head.mark,
+        day_note=head.mark_note,
+        **(_carried_from(s, store, row.case_id) if row.carried else {}),
     )
+
+
+def _carried_from(s, store: Store, case_id: int) -> dict:  # noqa: ANN001
+    """Where a carried case came from: that huddle's day and the time the case had there
+    (``carried_from``, ``carried_seconds``: discussed there, or never reached)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from db.models import Case, CaseInterval, Huddle
+    from huddle.timing import case_seconds
+
+    earlier = aliased(Case)
+    found = s.execute(
+        select(Huddle.date, earlier.id)
+        .join(earlier, earlier.huddle_id == Huddle.id)
+        .join(Case, Case.carried_from_id == earlier.id)
+        .where(Case.id == case_id)
+    ).first()
+    if found is None:
+        return {}
+    spans = s.execute(
+        select(
+            CaseInterval.started_at.label("start"), CaseInterval.stopped_at.label("stop"),
+            CaseInterval.heartbeat_at.label("heartbeat"),
+        ).where(CaseInterval.case_id == found[1])
+    ).all()
+    return {"carried_from": found[0], "carried_seconds": case_seconds(spans, store.now_db())}
 
 
 def _agenda(s, store: Store, huddle_id: int, day: date) -> tuple[tuple[CaseRow, ...], dict]:  # noqa: ANN001
@@ -591,9 +683,45 @@ def _live(s, store: Store, huddle) -> LiveState:  # noqa: ANN001
         card=_card(s, store, current, cfg) if current is not None else None,
         attendance=attendance,
         missing_roles=tuple(r for r in cfg.needed_roles if r not in present),
+        alerts=_alerts(s, store, rows, cfg),
         as_of=store.now(),
         kept=huddle.date in _memo(store).kept,
     )
+
+
+def _alerts(s, store: Store, rows: tuple[CaseRow, ...], cfg) -> tuple[tuple[int, tuple[str, ...]], ...]:  # noqa: ANN001
+    """(case id, what has arrived) for the agenda's patients whose SIP deadline or first
+    payment-liable day is today or past (``readiness_alerts``), one query for the newest readiness."""
+    from sqlalchemy import func, select
+
+    from db.models import Readiness
+    from huddle.clock import local_date
+
+    if not rows:
+        return ()
+    pids = {r.patient_id for r in rows}
+    newest = (
+        select(Readiness.patient_id, func.max(Readiness.recorded_at).label("at"))
+        .where(Readiness.patient_id.in_(pids))
+        .group_by(Readiness.patient_id)
+        .subquery()
+    )
+    found = s.execute(
+        select(Readiness)
+        .join(newest, (newest.c.patient_id == Readiness.patient_id) & (newest.c.at == Readiness.recorded_at))
+        .order_by(Readiness.id)
+    ).scalars()
+    by_patient = {r.patient_id: r for r in found}  # the last id wins a tie, as on the card
+    today = local_date(store.now(), cfg.tz)
+    out = []
+    for row in rows:
+        r = by_patient.get(row.patient_id)
+        if r is None:
+            continue
+        marks = readiness_alerts(_readiness_info(r, store, s, cfg, row.huddle_date), today)
+        if marks:
+            out.append((row.case_id, marks))
+    return tuple(out)
 
 
 def _attendance(s, huddle_id: int) -> tuple[AttendanceInfo, ...]:  # noqa: ANN001
@@ -939,6 +1067,29 @@ def _record_case(s, case_id: int, version: int | None):  # noqa: ANN001, ANN202
     return case
 
 
+def _decision_fields(
+    text: str,
+    responsible_org: str | None,
+    responsible_person: str | None,
+    due_date: date | None,
+    kind: str,
+) -> tuple[str | None, str | None, str | None]:
+    """A decision's fields checked and cleaned (adding and editing use the same rules)."""
+    body = _clean(text, field="decision")
+    org = _clean(responsible_org, field="responsible_org", required=False, limit=MAX_SHORT)
+    person = _clean(responsible_person, field="responsible_person", required=False, limit=MAX_SHORT)
+    if kind not in DECISION_KINDS:
+        raise InputError("meeting.bad_kind", value=kind, allowed=", ".join(DECISION_KINDS))
+    if due_date is not None and not isinstance(due_date, date):
+        raise InputError("date.bad", what=_label("due_date"), value=str(due_date))
+    return body, org, person
+
+
+def _check_due(s, store: Store, case, due_date: date | None) -> None:  # noqa: ANN001
+    if due_date is not None and due_date < min(case.huddle.date, _today(s, store)):
+        raise InputError("meeting.due_past", date=due_date.isoformat())
+
+
 def add_decision(
     store: Store,
     case_id: int,
@@ -954,17 +1105,10 @@ def add_decision(
     from db.models import Decision
 
     store.require(*RECORD_ROLES)
-    body = _clean(text, field="decision")
-    org = _clean(responsible_org, field="responsible_org", required=False, limit=MAX_SHORT)
-    person = _clean(responsible_person, field="responsible_person", required=False, limit=MAX_SHORT)
-    if kind not in DECISION_KINDS:
-        raise InputError("meeting.bad_kind", value=kind, allowed=", ".join(DECISION_KINDS))
-    if due_date is not None and not isinstance(due_date, date):
-        raise InputError("date.bad", what=_label("due_date"), value=str(due_date))
+    body, org, person = _decision_fields(text, responsible_org, responsible_person, due_date, kind)
     with _write(store) as s:
         case = _record_case(s, case_id, version)
-        if due_date is not None and due_date < min(case.huddle.date, _today(s, store)):
-            raise InputError("meeting.due_past", date=due_date.isoformat())
+        _check_due(s, store, case, due_date)
         d = Decision(
             case_id=case.id,
             patient_id=case.patient_id,
@@ -982,6 +1126,55 @@ def add_decision(
         store.audit(s, "create", "decision.add", patient_id=case.patient_id, case_id=case.id)
         _refresh(s, case.huddle_id)
         return _decision_info(d, case.huddle.date)
+
+
+def _stored_decision(s, decision_id: int):  # noqa: ANN001, ANN202
+    from db.models import Case, Decision
+
+    d = s.get(Decision, decision_id)
+    if d is None:
+        raise InputError("meeting.decision_missing", decision_id=decision_id)
+    return d, s.get(Case, d.case_id)
+
+
+def edit_decision(
+    store: Store,
+    decision_id: int,
+    *,
+    text: str,
+    responsible_org: str | None,
+    responsible_person: str | None = None,
+    due_date: date | None = None,
+    kind: str = "other",
+) -> DecisionInfo:
+    """Correct a recorded decision (what, who, by when, kind), with add_decision's rules; logged.
+
+    A due date kept as it was is accepted even once it has passed (only a new one must not be)."""
+    store.require(*RECORD_ROLES)
+    body, org, person = _decision_fields(text, responsible_org, responsible_person, due_date, kind)
+    with _write(store) as s:
+        d, case = _stored_decision(s, decision_id)
+        if due_date != d.due_date:
+            _check_due(s, store, case, due_date)
+        d.text, d.responsible_org, d.responsible_person, d.due_date, d.kind = body, org, person, due_date, kind
+        store.audit(s, "update", "decision.edit", patient_id=d.patient_id, case_id=d.case_id)
+        _refresh(s, case.huddle_id)
+        s.flush()
+        return _decision_info(d, case.huddle.date)
+
+
+def withdraw_decision(store: Store, decision_id: int) -> DecisionInfo:
+    """Take back a decision recorded by mistake: it is removed; the access log keeps that it was
+    made and withdrawn (who, when, which patient).  Returns the decision as it was."""
+    store.require(*RECORD_ROLES)
+    with _write(store) as s:
+        d, case = _stored_decision(s, decision_id)
+        info = _decision_info(d, case.huddle.date)
+        store.audit(s, "delete", "decision.withdraw", patient_id=d.patient_id, case_id=d.case_id)
+        s.delete(d)
+        s.flush()
+        _refresh(s, case.huddle_id)
+        return info
 
 
 def set_decision_done(store: Store, decision_id: int, done: bool = True) -> DecisionInfo:
@@ -1242,6 +1435,25 @@ def update_huddle_settings(store: Store, day: date, *, target_s: int | None = No
         _refresh(s, huddle.id)
 
 
+def extend_target(store: Store, day: date, seconds: int = 60) -> LiveState:
+    """The "+1 min" key: the huddle's per-case target (every case of this huddle, not one case)
+    made ``seconds`` longer, within the allowed range; logged as ``huddle.target_plus``."""
+    store.require(*MEETING_ROLES)
+    with _write(store) as s:
+        huddle = _huddle(s, day)
+        if huddle.state == "finished":
+            raise InputError("meeting.finished", date=day.isoformat())
+        lo, hi = TARGET_RANGE
+        value = huddle.target_s + seconds
+        if not lo <= value <= hi:
+            raise InputError("meeting.bad_target", value=value, min=lo, max=hi)
+        huddle.target_s = value
+        store.audit(s, "update", "huddle.target_plus")
+        _refresh(s, huddle.id)
+        s.flush()
+        return _live(s, store, huddle)
+
+
 # -- summaries ----------------------------------------------------------------------------
 
 
@@ -1275,6 +1487,7 @@ def _summary_data(s, store: Store, case, cfg) -> dict:  # noqa: ANN001
         "deferred_here": bool(left_here and case.defer_reason),
         "carried": row.carried,
         "carried_from_date": carried_from.isoformat() if carried_from else None,
+        "carried_seconds": whole_seconds(card.carried_seconds),
         "seconds": whole_seconds(seconds),
         "target_s": case.huddle.target_s,
         "decisions": [_decision_json(d) for d in card.decisions],
@@ -1321,8 +1534,28 @@ def _readiness_json(r: ReadinessInfo | None) -> dict | None:
     }
 
 
+def _readiness_from_json(r: dict | None) -> ReadinessInfo | None:
+    """The summary's readiness (as ``--format json`` gives it) back as the value the card has."""
+    if r is None:
+        return None
+
+    def day(key: str) -> date | None:
+        return date.fromisoformat(r[key]) if r[key] else None
+
+    return ReadinessInfo(
+        state=r["state"],
+        expected_date=day("expected_date"),
+        ready_at=datetime.fromisoformat(r["ready_at"]) if r["ready_at"] else None,
+        discharged_date=day("discharged_date"),
+        recorded_at=None,
+        ready_days=r["ready_days"],
+        liable_days=r["liable_days"],
+        first_liable_day=day("first_liable_day"),
+        sip_deadline=day("sip_deadline"),
+    )
+
+
 def _summary_text(data: dict, tz: str) -> str:
-    from huddle.clock import local_time
     from huddle.i18n import t
     from huddle.timing import format_seconds
 
@@ -1345,10 +1578,10 @@ def _summary_text(data: dict, tz: str) -> str:
     lines.append(t("meeting.sum.question", question=data["question"] or "-"))
     state = t("state." + data["state"])
     if data["deferred_here"]:
-        state = f"{state} ({reason_text(data['defer_reason'])})"
+        state = f"{state} ({left_text(data['defer_reason'], data['seconds'])})"
     lines.append(t("meeting.sum.state", state=state))
     if data["carried_from_date"]:
-        reason = None if data["deferred_here"] else reason_text(data["defer_reason"])
+        reason = None if data["deferred_here"] else left_text(data["defer_reason"], data["carried_seconds"])
         key = "meeting.sum.carried_reason" if reason else "meeting.sum.carried"
         lines.append(t(key, date=data["carried_from_date"], reason=reason))
     if data["decisions"]:
@@ -1359,27 +1592,8 @@ def _summary_text(data: dict, tz: str) -> str:
     if data["open_decisions"]:
         lines.append(t("meeting.sum.open_decisions"))
         lines.extend(f"{decision_line(d)} [{d['huddle_date']}]" for d in data["open_decisions"])
-    r = data["readiness"]
-    if r is None:
-        lines.append(t("meeting.sum.readiness", text=t("meeting.sum.readiness_unknown")))
-    else:
-        text = t("meeting.readiness." + r["state"])
-        if r["state"] == "expected" and r["expected_date"]:
-            text += " " + t("meeting.sum.expected", date=r["expected_date"])
-        if r["ready_at"]:
-            when = local_time(datetime.fromisoformat(r["ready_at"]), tz).strftime("%Y-%m-%d %H:%M")
-            text += " " + t("meeting.sum.ready_since", when=when)
-        if r["state"] == "discharged" and r["discharged_date"]:
-            text += " " + t("meeting.sum.discharged", date=r["discharged_date"])
-        if r["ready_days"] is not None:
-            text += "; " + t(
-                "meeting.sum.ready_days",
-                days=r["ready_days"],
-                liable=r["liable_days"],
-                first=r["first_liable_day"],
-                sip=r["sip_deadline"],
-            )
-        lines.append(t("meeting.sum.readiness", text=text))
+    state_text, days_text = readiness_text(_readiness_from_json(data["readiness"]), tz)
+    lines.append(t("meeting.sum.readiness", text=f"{state_text}; {days_text}" if days_text else state_text))
     if data["blockers"]:
         lines.append(t("meeting.sum.blockers"))
         lines.extend(f"- {b['what']} ({t('meeting.sum.owner', owner=b['owner_org'])})" for b in data["blockers"])
