@@ -1,11 +1,19 @@
 """Modal dialogs.  Each returns a typed result with ``dismiss`` (None when cancelled with Esc).
 
-Inputs are validated as people type, with the error shown at the field; a
-dialog only returns once every field is valid.
+Inputs are validated as people type, with the error shown at the field (and gone as soon as
+the value is valid); a dialog only returns once every field is valid.
+
+Keys typed ahead stay in the field they were meant for (``TypeAheadScreen``): Tab, Shift+Tab
+and Enter in a text field are priority bindings of the dialog, run by the app as it takes the
+key from the terminal, and they move the focus at once with ``Screen.set_focus``.  Handled the
+ordinary way, the key reaches the field first and the focus moves a turn of the loop later,
+after the keys typed behind it had been handed to the old field ("Text3", Tab, "Org3" gave
+"Text3Org3" while the app was busy).  The sign-in screen does the same for its two fields.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +21,7 @@ from typing import cast
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -96,17 +105,71 @@ def optional_datetime(value: str) -> datetime | None:
         raise ValueError(t("tui.form.datetime_bad")) from exc
 
 
-def minutes(value: str) -> int:
-    try:
-        n = int(value.strip())
-    except ValueError as exc:
-        raise ValueError(t("tui.form.number_bad")) from exc
-    if not 1 <= n <= 600:
-        raise ValueError(t("tui.form.number_bad"))
-    return n
+def parse_duration(value: str) -> int | None:
+    """Seconds from "5" (minutes), "4:30" (minutes:seconds), "90 s" or "1.5"/"1,5" (minutes); None if unreadable."""
+    text = value.strip().lower().replace(" ", "")
+    m = re.fullmatch(r"(\d{1,3}):([0-5]\d)", text)
+    if m:
+        return int(m[1]) * 60 + int(m[2])
+    m = re.fullmatch(r"(\d{1,5})s", text)
+    if m:
+        return int(m[1])
+    m = re.fullmatch(r"(\d{1,3})(?:[.,](\d{1,2}))?(?:min)?", text)
+    if m:
+        return round(float(f"{m[1]}.{m[2] or 0}") * 60)
+    return None
 
 
-class FormDialog(ModalScreen):
+def duration_in(lo: int, hi: int) -> Validator:
+    """A validator for a duration between ``lo`` and ``hi`` seconds; returns whole seconds."""
+
+    def check(value: str) -> int:
+        seconds = parse_duration(value)
+        if seconds is None or not lo <= seconds <= hi:
+            raise ValueError(t("tui.form.duration_bad", min=format_duration(lo), max=format_duration(hi)))
+        return seconds
+
+    return check
+
+
+def format_duration(seconds: int) -> str:
+    """How a duration is written in a form: "5:00", "0:30"."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TypeAheadScreen(ModalScreen):
+    """A modal screen whose Tab, Shift+Tab and Enter move the focus before the next key is read.
+
+    Enter in a text field goes to the next field (and saves from the last one, through
+    ``field_entered``); on a button, a select or a switch every key does what it always does.
+    """
+
+    BINDINGS = [
+        # Checked by the app before it hands the key (and the keys after it) to a field.
+        Binding("tab", "move_focus(1)", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", show=False, priority=True),
+        Binding("enter", "field_entered", show=False, priority=True),
+    ]
+
+    def action_move_focus(self, direction: int) -> None:
+        if self.app.screen is not self:
+            raise SkipAction()
+        self.focus_next() if direction > 0 else self.focus_previous()  # Screen.set_focus: now, not later
+
+    def action_field_entered(self) -> None:
+        if self.app.screen is not self or not isinstance(self.focused, Input):
+            raise SkipAction()  # a button presses, a select opens
+        field = self.focused
+        self.focus_next()
+        if isinstance(self.focused, Button):
+            # After the keys already on their way to the field: they belong to what is saved.
+            field.call_later(self.field_entered_last)
+
+    def field_entered_last(self) -> None:
+        """Enter in the last field (the focus has reached the buttons)."""
+
+
+class FormDialog(TypeAheadScreen):
     """A dialog of labelled inputs, each with its own validator and an error line under it."""
 
     BINDINGS = [
@@ -120,6 +183,8 @@ class FormDialog(ModalScreen):
         self.dialog_title = title
         self.validators: dict[str, Validator] = {}
         self.touched: set[str] = set()
+        # The field a store refusal shown at the bottom was about ("" for the whole form).
+        self.refused_field: str | None = None
 
     # subclasses yield their fields with self.field(...)
     def fields(self) -> ComposeResult:
@@ -129,6 +194,9 @@ class FormDialog(ModalScreen):
         if validator is not None:
             self.validators[name] = validator
         yield Label(label, classes="field-label")
+        # The cursor goes to the end of what is there, nothing selected: typing adds to an old
+        # question instead of replacing it (Textual selects everything on focus by default).
+        kw.setdefault("select_on_focus", False)
         yield Input(value=value, id=f"f-{name}", **kw)
         yield Static("", id=f"err-{name}", classes="field-error")
 
@@ -185,19 +253,30 @@ class FormDialog(ModalScreen):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        # Validate as you type; a field never typed in stays quiet until Save.
+        # Validate as you type; a field never typed in stays quiet until Save.  An error shown
+        # at a field goes as soon as its value is valid, and the form's line once none is left.
         name = (event.input.id or "")[2:]
-        if event.value:
+        if not self.query(f"#err-{name}"):
+            return
+        if event.value or event.input.has_class("-invalid-field"):
             self.touched.add(name)
         if name in self.touched:
             self.check(name)
+        if self.refused_field is not None and self.refused_field in (name, ""):
+            self.refused_field = None
+            self.query_one("#dialog-error", Static).update("")
+        elif self.refused_field is None and not self.query(".-invalid-field"):
+            self.query_one("#dialog-error", Static).update("")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        # Enter is taken by ``action_field_entered`` before the field sees it; this is for a
+        # submit that comes another way.
         event.stop()
-        self.focus_next()
-        if isinstance(self.focused, Button):
-            self.action_save()
+        self.action_field_entered()
+
+    def field_entered_last(self) -> None:
+        self.action_save()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -228,6 +307,7 @@ class FormDialog(ModalScreen):
             self.dismiss(result)
             return
         self.query_one("#dialog-error", Static).update("")
+        self.refused_field = None
         self._set_saving(True)
         self.saver(result, self._saved, self._refused)
 
@@ -244,6 +324,9 @@ class FormDialog(ModalScreen):
         field = self.error_field(key)
         if field is not None and self.query(f"#err-{field}"):
             self.query_one(f"#err-{field}", Static).update(Text(str(exc)))
+            self.query_one(f"#f-{field}", Input).add_class("-invalid-field")
+        # Until the field it is about (or, for the whole form, any field) is changed.
+        self.refused_field = field if field is not None and self.query(f"#err-{field}") else ""
         self.query_one("#dialog-error", Static).update(Text(str(exc)))
 
     def error_field(self, key: str) -> str | None:
@@ -434,6 +517,12 @@ class DayMarkDialog(FormDialog):
     def on_mount(self) -> None:
         self.query_one("#green", Button).focus()
 
+    def action_save(self) -> None:
+        """Ctrl+S has no colour to save: the day is marked with g or r (or their buttons)."""
+
+    def field_entered_last(self) -> None:
+        """Enter in the note goes to the green button; nothing is marked until a colour is chosen."""
+
     def on_key(self, event) -> None:  # noqa: ANN001
         if isinstance(self.focused, Input):
             return
@@ -488,16 +577,20 @@ class SettingsDialog(FormDialog):
         self.dark = dark
 
     def fields(self) -> ComposeResult:
-        yield from self.field("target", t("tui.settings.target"), str(max(1, round(self.target_s / 60))), minutes)
-        yield from self.field("timebox", t("tui.settings.timebox"), str(max(1, round(self.timebox_s / 60))), minutes)
+        from huddle.services.meeting import TARGET_RANGE, TIMEBOX_RANGE
+
+        # The service's own limits (the target may be as short as 30 s); the time box in minutes.
+        yield from self.field("target", t("tui.settings.target"), format_duration(self.target_s), duration_in(*TARGET_RANGE))
+        yield from self.field("timebox", t("tui.settings.timebox"), str(max(1, round(self.timebox_s / 60))),
+                              duration_in(*TIMEBOX_RANGE))
         yield Label(t("tui.settings.theme"), classes="field-label")
         yield Switch(value=self.dark, id="dark")
 
     def submit(self, values: dict[str, object]) -> None:
         self.dismiss(
             SettingsResult(
-                target_s=cast(int, values["target"]) * 60,  # minutes() returned an int
-                timebox_s=cast(int, values["timebox"]) * 60,
+                target_s=cast(int, values["target"]),  # duration_in() returned whole seconds
+                timebox_s=cast(int, values["timebox"]),
                 dark=self.query_one("#dark", Switch).value,
             )
         )

@@ -119,7 +119,10 @@ MESSAGES = {
         "sv": "Skriv tiden som ÅÅÅÅ-MM-DD TT:MM.",
     },
     "tui.form.required": {"en": "Required.", "sv": "Måste fyllas i."},
-    "tui.form.number_bad": {"en": "Write a whole number of minutes (1–600).", "sv": "Skriv ett helt antal minuter (1–600)."},
+    "tui.form.duration_bad": {
+        "en": "Write minutes (5) or minutes:seconds (4:30), from {min} to {max}.",
+        "sv": "Skriv minuter (5) eller minuter:sekunder (4:30), från {min} till {max}.",
+    },
     # live screen
     "tui.live.heading": {"en": "Huddle {weekday} {date}", "sv": "Möte {weekday} {date}"},
     "tui.live.not_started": {
@@ -129,10 +132,10 @@ MESSAGES = {
     "tui.live.finished": {"en": "The meeting is finished.", "sv": "Mötet är avslutat."},
     "tui.live.no_case": {"en": "No current patient.", "sv": "Ingen aktuell patient."},
     "tui.live.paused": {"en": "PAUSED", "sv": "PAUSAD"},
-    "tui.timer.within": {"en": "Within target ({target})", "sv": "Inom måltiden ({target})"},
+    "tui.timer.within": {"en": "Within target ({target})", "sv": "Inom målet ({target})"},
     "tui.timer.warning": {
         "en": "Warning: {left} left of the {target} target",
-        "sv": "Varning: {left} kvar av måltiden {target}",
+        "sv": "Varning: {left} kvar till målet {target}",
     },
     "tui.timer.over": {"en": "OVER TIME by {over} (target {target})", "sv": "ÖVER TIDEN med {over} (mål {target})"},
     "tui.box.title": {"en": "Time box", "sv": "Tidsram"},
@@ -329,7 +332,10 @@ MESSAGES = {
     "tui.attendance.org": {"en": "Organisation", "sv": "Organisation"},
     "tui.attendance.role": {"en": "Role", "sv": "Roll"},
     "tui.settings.title": {"en": "Settings for {date}", "sv": "Inställningar för {date}"},
-    "tui.settings.target": {"en": "Target per case (minutes)", "sv": "Måltid per patient (minuter)"},
+    "tui.settings.target": {
+        "en": "Target per case (minutes:seconds, e.g. 4:30 or 0:30)",
+        "sv": "Mål per patient (minuter:sekunder, t.ex. 4:30 eller 0:30)",
+    },
     "tui.settings.timebox": {"en": "Meeting time box (minutes)", "sv": "Mötets tidsram (minuter)"},
     "tui.settings.theme": {"en": "Dark theme", "sv": "Mörkt tema"},
     "tui.summary.title": {"en": "Case summary", "sv": "Sammanfattning"},
