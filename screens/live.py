@@ -54,6 +54,7 @@ ROOM_POLL_S = 3.0
 REFRESH_S = 5.0
 TIME_WIDTH = {"time": 9}  # room for h:mm:ss and the over-target mark
 OVER_MARK = " !"
+LEGEND = (("↻", "carried"), ("⚠", "alert"), ("!", "over"))  # the list's marks, explained under the heading
 
 
 class LiveScreen(Screen):
@@ -196,7 +197,7 @@ class LiveScreen(Screen):
         now = self.app.clock.now()
         current_row = None
         alerts = dict(live.alerts)
-        marked = False
+        marked: set[str] = set()
         for i, c in enumerate(live.cases):
             seconds = self._case_time(c, now)
             current = c.case_id == live.current_case_id
@@ -205,16 +206,18 @@ class LiveScreen(Screen):
                 state.stylize("bold")
                 current_row = i
             marks = ("↻" if c.carried else "") + ("⚠" if alerts.get(c.case_id) else "")
-            marked = marked or bool(marks)
+            marked.update(marks)
             pos = Text(f"{marks}{c.position}")
             if alerts.get(c.case_id):
                 pos.stylize("bold red")
             time_cell = self._time_cell(seconds, h.target_s)
-            marked = marked or time_cell.plain.endswith(OVER_MARK)
+            if time_cell.plain.endswith(OVER_MARK):
+                marked.add("!")
             self._row_times[c.case_id] = time_cell.plain
             cells.append((str(c.case_id), [pos, Text(c.name or ""), state, time_cell]))
-        if marked:
-            heading.append("\n" + t("tui.live.legend"), style="dim")
+        legend = [t(f"tui.live.legend_{name}") for mark, name in LEGEND if mark in marked]
+        if legend:
+            heading.append("\n" + " · ".join(legend), style="dim")
         self.query_one("#live-heading", Static).update(heading)
         # A quiet reload keeps the cursor where the person put it; only a new current case moves it.
         was = None

@@ -310,7 +310,9 @@ async def test_clock_deadlines_over_target_bell_and_one_more_minute(store, clock
         assert ("⚠ Kallelse till SIP senast idag (2026-11-30)" if sv
                 else "⚠ SIP invitation due today (2026-11-30)") in card
         assert _rows(app)[0][0] == "⚠1"
-        assert ("⚠ SIP eller betalningsansvar" if sv else "⚠ SIP or payment liability due") in _text(app, "#live-heading")
+        heading = _text(app, "#live-heading")
+        assert ("⚠ SIP-frist eller betalningsansvar" if sv else "⚠ SIP deadline or payment liability") in heading
+        assert "↻" not in heading  # only the marks the list has are explained
 
         await press(app, pilot, "B")  # the bell on
         assert ("ljud vid tidsmålet" if sv else "sound at target") in _text(app, "#live-timebox")

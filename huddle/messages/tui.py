@@ -139,15 +139,15 @@ MESSAGES = {
     },
     "tui.timer.over": {"en": "OVER TIME by {over} (target {target})", "sv": "ÖVER TIDEN med {over} (mål {target})"},
     "tui.box.title": {"en": "Time box", "sv": "Tidsram"},
-    "tui.box.left": {"en": "Time left: {left}", "sv": "Tid kvar: {left}"},
-    "tui.box.per_case": {
-        "en": "Per remaining case: {per} ({count} left)",
     "tui.box.clock": {"en": "Clock {now}", "sv": "Klockan {now}"},
     "tui.box.bell_on": {"en": "♪ sound at target", "sv": "♪ ljud vid tidsmålet"},
     "tui.box.empty": {
         "en": "Time box {box}; no patients on the agenda",
         "sv": "Tidsram {box}; inga patienter på agendan",
     },
+    "tui.box.left": {"en": "Time left: {left}", "sv": "Tid kvar: {left}"},
+    "tui.box.per_case": {
+        "en": "Per remaining case: {per} ({count} left)",
         "sv": "Per återstående patient: {per} ({count} kvar)",
     },
     "tui.box.finished": {
@@ -187,14 +187,14 @@ MESSAGES = {
         "en": "⚠ Payment liability since {date}",
         "sv": "⚠ Betalningsansvar sedan {date}",
     },
-    "tui.card.blockers": {"en": "Waiting for:", "sv": "Väntar på:"},
-    "tui.card.blocker_line": {"en": "{what} ({org})", "sv": "{what} ({org})"},
-    "tui.card.day": {"en": "Day: {mark}", "sv": "Dag: {mark}"},
     "tui.card.day_note": {"en": "Day: {mark} — {note}", "sv": "Dag: {mark} — {note}"},
     "tui.card.open_decisions": {"en": "Open decisions from earlier huddles:", "sv": "Öppna beslut från tidigare möten:"},
     "tui.card.decisions": {"en": "Decisions today:", "sv": "Beslut idag:"},
     "tui.card.decision_line": {"en": "{text} — {who}, by {due} ({kind})", "sv": "{text} — {who}, senast {due} ({kind})"},
-    "tui.card.readiness": {"en": "Discharge readiness: {state}", "sv": "Utskrivningsklar: {state}"},
+    "tui.card.readiness": {"en": "Discharge readiness: {state}", "sv": "Utskrivning: {state}"},
+    "tui.card.blockers": {"en": "Waiting for:", "sv": "Väntar på:"},
+    "tui.card.blocker_line": {"en": "{what} ({org})", "sv": "{what} ({org})"},
+    "tui.card.day": {"en": "Day: {mark}", "sv": "Dag: {mark}"},
     "tui.card.none": {"en": "—", "sv": "—"},
     "tui.att.title": {"en": "Attendance", "sv": "Närvaro"},
     "tui.att.none": {"en": "Nobody registered yet (press a).", "sv": "Ingen registrerad ännu (tryck a)."},
@@ -234,10 +234,12 @@ MESSAGES = {
         },
     },
     "tui.live.paused_state": {"en": "paused", "sv": "pausad"},
-    "tui.live.legend": {
-        "en": "↻ carried over · ⚠ SIP or payment liability due · ! over target",
-        "sv": "↻ överflyttad · ⚠ SIP eller betalningsansvar har inträffat · ! över tidsmålet",
+    "tui.live.legend_carried": {"en": "↻ carried over", "sv": "↻ överflyttad"},
+    "tui.live.legend_alert": {
+        "en": "⚠ SIP deadline or payment liability reached",
+        "sv": "⚠ SIP-frist eller betalningsansvar har inträffat",
     },
+    "tui.live.legend_over": {"en": "! over target", "sv": "! över tidsmålet"},
     "tui.live.start_empty": {
         "en": "The agenda for {weekday} {date} is empty.",
         "sv": "Agendan för {weekday} {date} är tom.",
@@ -246,9 +248,6 @@ MESSAGES = {
         "en": "The meeting day {weekday} {date} is not today ({today}).",
         "sv": "Mötesdagen {weekday} {date} är inte idag ({today}).",
     },
-    "tui.live.decision_saved": {"en": "Decision recorded.", "sv": "Beslutet sparat."},
-    "tui.live.readiness_saved": {"en": "Readiness recorded.", "sv": "Utskrivningsklar sparat."},
-    "tui.live.blocker_saved": {"en": "Blocker recorded.", "sv": "Väntar på sparat."},
     "tui.live.start_anyway": {"en": "Start anyway?", "sv": "Starta ändå?"},
     "tui.live.target_plus": {
         "en": "Target per case is now {target} for every case of this huddle (logged).",
@@ -283,6 +282,9 @@ MESSAGES = {
         "sv": "Återkalla beslutet ”{text}”? Det tas bort; åtkomstloggen behåller att det återkallades.",
     },
     "tui.items.edit_title": {"en": "Change the decision for {name}", "sv": "Ändra beslutet för {name}"},
+    "tui.live.decision_saved": {"en": "Decision recorded.", "sv": "Beslutet sparat."},
+    "tui.live.readiness_saved": {"en": "Readiness recorded.", "sv": "Utskrivningsklar sparat."},
+    "tui.live.blocker_saved": {"en": "Blocker recorded.", "sv": "Väntar på sparat."},
     "tui.live.day_saved": {"en": "Marked a {mark} day.", "sv": "Markerad som {mark} dag."},
     "tui.live.copied": {
         "en": "Summary copied to the clipboard (OSC 52).",
