@@ -54,10 +54,14 @@ class Staff(Base):
     """A staff member; with a password hash once the store has users."""
 
     __tablename__ = "staff"
+    # Unique as an index (migration 0003 adds it to existing stores without rebuilding the table).
+    __table_args__ = (Index("uq_staff_hsa_id", "hsa_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     username: Mapped[str | None] = mapped_column(String(60), unique=True)
+    # The HSA-id of a person who signs in at the identity provider (OpenID Connect); NULL for local users.
+    hsa_id: Mapped[str | None] = mapped_column(String(40))
     profession: Mapped[str | None] = mapped_column(String(80))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     # comma-separated subset of nurse, facilitator, manager, admin
@@ -256,6 +260,8 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(120))
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor_org: Mapped[str | None] = mapped_column(String(120))
+    # The acting person's HSA-id when they signed in at the identity provider (migration 0003).
+    actor_hsa: Mapped[str | None] = mapped_column(String(40))
     patient_id: Mapped[int | None] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(Integer)
     # read | create | update | delete | export ... plus the service verb in ``what``

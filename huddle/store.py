@@ -30,6 +30,8 @@ class Actor:
     organisation: str | None = None
     roles: frozenset[str] = field(default_factory=lambda: ALL_ROLES)
     single_user: bool = True
+    # The HSA-id of a person signed in at the identity provider (on every access-log event).
+    hsa_id: str | None = None
 
     @classmethod
     def local(cls) -> Actor:
@@ -140,7 +142,8 @@ class Store:
             return
         base = {
             "at": self.now_db(), "actor": self.actor.name, "actor_id": self.actor.staff_id,
-            "actor_org": self.actor.organisation, "action": action, "what": what[:200],
+            "actor_org": self.actor.organisation,
+            "actor_hsa": self.actor.hsa_id, "action": action, "what": what[:200],
         }
         # On the transaction's connection: a Core executemany, without the ORM session's per-call work.
         session.connection().execute(_audit_insert(), [{**base, "patient_id": p, "case_id": c} for p, c in targets])

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "backup": "huddle.cli.admin:backup_cmd",
     "calendar": "huddle.cli.days:calendar_cmd",
     "settings": "huddle.cli.admin:settings_cmd",
+    "oidc": "huddle.cli.oidc:oidc_cmd",
 }
 
 HELP = {
@@ -53,6 +54,7 @@ HELP = {
     "backup": "Copy the store safely while it is in use.",
     "calendar": "Meeting days, public holidays and local closed or extra days.",
     "settings": "List the store's settings, or set one (admin).",
+    "oidc": "Sign-in at the region's identity provider (OpenID Connect).",
 }
 
 

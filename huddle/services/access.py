@@ -120,6 +120,7 @@ def _actor(staff: Staff) -> Actor:
         organisation=staff.organisation.name if staff.organisation else None,
         roles=_roles_of(staff),
         single_user=False,
+        hsa_id=staff.hsa_id,
     )
 
 
@@ -132,6 +133,9 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
     a password typed one field too early, and the access log is kept for years and never changes.
     """
     username = (username or "").strip()
+    if _provider_only(store):
+        _log_sign_in(store, None, "sign_in.refused_local_password")
+        raise AccessDenied("oidc.only")
     with store.read() as s:
         staff = s.scalar(select(Staff).where(Staff.username == username)) if username else None
         hash_ = staff.password_hash if staff is not None else None
@@ -153,6 +157,14 @@ def authenticate(store: Store, username: str, password: str) -> Actor:
     assert hash_ is not None  # ok above needs a stored hash
     _maybe_rehash(store, actor.staff_id, hash_, password)
     return actor
+
+
+def _provider_only(store: Store) -> bool:
+    """True when an admin switched the store to "identity provider only" (local passwords refused)."""
+    from huddle.services import oidc
+
+    cfg = oidc.load_config(store)
+    return cfg.active and cfg.only
 
 
 # The per-store secret that keys the tags of unknown user names (a Setting row; not a setting huddle shows).
@@ -246,7 +258,11 @@ def actor_for_cli(store: Store, username: str | None) -> Actor:
     """
     import click
 
-    if not has_users(store):
+    from huddle.services import oidc
+
+    provider = oidc.is_active(store)
+    users = has_users(store)
+    if not users and not provider:
         if username:
             click.echo(_t("access.user_ignored"), err=True)
         return store.actor if store.actor.single_user else Actor.local()
@@ -254,12 +270,27 @@ def actor_for_cli(store: Store, username: str | None) -> Actor:
     if token:
         return redeem_delegation(store, token)
     username = username or os.environ.get("HUDDLE_USER")
+    if provider and not (username and users):
+        # The identity provider's device sign-in (RFC 8628): a code and a link on stderr, confirmed in
+        # any browser. A user name picks a local password instead, unless the store is provider-only
+        # (then authenticate() refuses it, logged).
+        return oidc.device_sign_in(store, show=_show_device_code)
     if not username:
         raise AccessDenied("access.need_user")
     password = os.environ.get("HUDDLE_PASSWORD")
     if password is None:
         password = click.prompt(_t("access.password_prompt", username=username), hide_input=True, err=True)
     return authenticate(store, username, password)
+
+
+def _show_device_code(code) -> None:  # noqa: ANN001
+    import click
+
+    minutes = max(1, code.expires_in // 60)
+    click.echo(_t("oidc.device.show", url=code.verification_uri, code=code.user_code, minutes=minutes), err=True)
+    if code.verification_uri_complete:
+        click.echo(_t("oidc.device.direct", url=code.verification_uri_complete), err=True)
+    click.echo(_t("oidc.device.waiting"), err=True)
 
 
 def _t(key: str, **params) -> str:  # noqa: ANN003

@@ -105,7 +105,8 @@ def _rows(s, events) -> list[AuditRow]:  # noqa: ANN001
             event_id=e.id,
             at=to_utc(e.at),
             actor=e.actor,
-            username=usernames.get(e.actor_id),
+            # A person signed in at the identity provider has no user name: their HSA-id stands there.
+            username=usernames.get(e.actor_id) or e.actor_hsa,
             organisation=e.actor_org,
             action=e.action,
             what=e.what,
