@@ -186,7 +186,7 @@ async def test_paused_discussed_and_not_reached_read_true(store, clock, lang):
     i18n.set_language(lang)
     sv = lang == "sv"
     app = make_app(store=store, clock=clock, start="live", day=MONDAY)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(app, pilot)
         await press(app, pilot, "s")
         assert _rows(app)[0][2] == ("▶ pågår" if sv else "▶ active")
@@ -198,10 +198,24 @@ async def test_paused_discussed_and_not_reached_read_true(store, clock, lang):
         clock.advance(33)
         await press(app, pilot, "b")  # Astrid again, Bertil (0:33) back to waiting
         await press(app, pilot, "f", "y")
+        moved = "2 patienter flyttade till 2026-12-01" if sv else "2 cases moved to 2026-12-01"
+        await wait_until(pilot, lambda: any(moved in str(w.render()) for w in app.screen.query("Toast")), moved)
         rows = _rows(app)
         # Astrid was done; Bertil was discussed and not finished; Cecilia was never reached.
         assert rows[1][2] == ("diskuterad, inte klar" if sv else "discussed, not finished")
         assert rows[2][2] == ("hanns inte med" if sv else "not reached")
+
+
+async def test_one_case_moved_reads_singular(store, clock):
+    seed(store, patients=PATIENTS[:2])
+    app = make_app(store=store, clock=clock, start="live", day=MONDAY)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "s", "n")  # Astrid done, Bertil current and not reached
+        await press(app, pilot, "f", "y")
+        moved = "Meeting finished. 1 case moved to 2026-12-01."
+        await wait_until(pilot, lambda: any(moved in str(w.render()) for w in app.screen.query("Toast")), moved)
+        assert _rows(app)[1][2] == "not reached"
 
 
 # -- 4. time -------------------------------------------------------------------------------
