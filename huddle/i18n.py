@@ -100,3 +100,18 @@ def t(key: str, /, lang: str | None = None, **params: Any) -> str:
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+def number(value: float, decimals: int | None = None, lang: str | None = None) -> str:
+    """A number as the language writes it: "82,5" in Swedish, "82.5" in English.
+
+    ``decimals`` fixes the digits after the mark ("17,2"); None writes as few as the value needs
+    (82.5 -> "82,5", 446.0 -> "446"), never in exponent form.
+    """
+    if decimals is None:
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        if text in ("-0", ""):
+            text = "0"
+    else:
+        text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if (lang or get_language()) == "sv" else text

@@ -596,6 +596,44 @@ class SettingsDialog(FormDialog):
         )
 
 
+class ExportDialog(FormDialog):
+    """Where to save the period's export: a new file's path (the suggested one filled in); returns it."""
+
+    def __init__(self, start: date, end: date, suggested: str) -> None:
+        super().__init__(t("stats.screen.export_title", start=start.isoformat(), end=end.isoformat()))
+        self.suggested = suggested
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if widget.has_class("dialog"):
+                widget.add_class("-wide")
+            yield widget
+
+    def fields(self) -> ComposeResult:
+        yield from self.field("path", t("stats.screen.export_path"), self.suggested, new_file_path)
+        yield Static(t("stats.screen.export_hint"), classes="dialog-hint")
+
+    def submit(self, values: dict[str, object]) -> None:
+        self.finish(values["path"])
+
+
+def new_file_path(value: str) -> str:
+    """A path where a new file can be made: its folder exists and nothing is there yet."""
+    from pathlib import Path
+
+    text = value.strip()
+    if not text:
+        raise ValueError(t("tui.form.required"))
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise ValueError(t("stats.screen.export_is_folder", path=str(path)))
+    if not path.parent.is_dir():
+        raise ValueError(t("stats.screen.export_no_folder", folder=str(path.parent)))
+    if path.exists():
+        raise ValueError(t("stats.screen.export_exists", path=str(path)))
+    return str(path)
+
+
 class SummaryScreen(ModalScreen[None]):
     """The copied case summary, shown as plain text."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
-from huddle.i18n import t
+from huddle.i18n import number, t
 from huddle.timing import format_seconds
 
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
@@ -55,7 +56,7 @@ def _num(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return number(value, 1)
     return str(value)
 
 
@@ -104,6 +105,10 @@ class TrendPlot(PlotextPlot):
             plt.plot(xs, [target] * len(xs), label=t("stats.screen.target"), marker="dot")
             step = max(1, len(xs) // 8)
             plt.xticks(xs[::step], labels[::step])
+            # Whole seconds, so no decimal mark (plotext writes "475.0" whatever the language).
+            low, high = min([*median, target]), max([*p90, target])
+            ticks: list[float] = sorted({float(round(low + (high - low) * i / 4)) for i in range(5)})
+            plt.yticks(ticks, [number(v, 0) for v in ticks])
         plt.ylabel(t("stats.screen.seconds"))
         self.refresh()
 
@@ -124,10 +129,33 @@ class _Period:
     by: str | None
 
 
+def default_export_dir() -> Path:
+    """Where the screen offers to save an export: the person's documents folder, else their home."""
+    from platformdirs import user_documents_dir
+
+    documents = Path(user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
+def write_private(path: Path, text: str) -> None:
+    """A new file readable by its owner only (0600: the rows are health data, if anonymous); never
+    over an existing file."""
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+
+
 class StatsScreen(Screen):
-    """Figures for managers: ``StatsScreen(store)``."""
+    """Figures for managers: ``StatsScreen(store)``.
+
+    Below 200 columns the trend plot goes under the table, which then has the whole width (beside
+    it, at 140 columns, the plot hid the readiness and payment columns).
+    """
 
     CSS_PATH = "stats.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-stacked"), (200, "-side")]
     BINDINGS = [
         Binding("escape", "back", "stats.screen.back"),
         Binding("r", "reload", "stats.screen.refresh"),
@@ -150,10 +178,11 @@ class StatsScreen(Screen):
             self.rows = rows
 
     class Exported(Message):
-        def __init__(self, path: str, rows: int) -> None:
+        def __init__(self, path: str, rows: int, discussed: int) -> None:
             super().__init__()
             self.path = path
             self.rows = rows
+            self.discussed = discussed
 
     class Failed(Message):
         def __init__(self, text: str) -> None:
@@ -163,10 +192,12 @@ class StatsScreen(Screen):
     def __init__(self, store: Any, export_dir: str | None = None) -> None:
         super().__init__()
         self.store = store
-        # Where ``e`` writes the period's anonymous export (default: the working directory).
+        # The folder ``e`` offers for the period's anonymous export (default: documents, else home).
         self.export_dir = export_dir
         self.result: Any = None
         self.groups: list = []
+        self.summary_title: Text | None = None
+        self.notes: list[str] = []
         # Binding descriptions are message keys: shown in the person's language.
         for key, bindings in list(self._bindings.key_to_bindings.items()):
             self._bindings.key_to_bindings[key] = [replace(b, description=t(b.description)) for b in bindings]
@@ -175,9 +206,9 @@ class StatsScreen(Screen):
         yield Header(show_clock=False)
         with Horizontal(id="stats-controls"):
             yield Label(t("stats.screen.from"))
-            yield Input(placeholder="YYYY-MM-DD", id="stats-from", max_length=10)
+            yield Input(placeholder=t("stats.screen.date_hint"), id="stats-from", max_length=10, select_on_focus=False)
             yield Label(t("stats.screen.to"))
-            yield Input(placeholder="YYYY-MM-DD", id="stats-to", max_length=10)
+            yield Input(placeholder=t("stats.screen.date_hint"), id="stats-to", max_length=10, select_on_focus=False)
             yield Label(t("stats.screen.by"))
             yield Select(
                 [(t(f"stats.by.{g}"), g) for g in GROUPINGS],
@@ -290,38 +321,78 @@ class StatsScreen(Screen):
         self.post_message(self.MeetingsLoaded(key, label, rows))
 
     def action_export(self) -> None:
-        if self.result is not None:
-            self.export(self.result.start, self.result.end)
+        """Ask where to save the period's export (a new file), then write it."""
+        from screens.dialogs import ExportDialog
+
+        if self.result is None:
+            return
+        start, end = self.result.start, self.result.end
+        folder = Path(self.export_dir) if self.export_dir else default_export_dir()
+        suggested = folder / f"huddle-export-{start.isoformat()}-{end.isoformat()}.csv"
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export(start, end, Path(path))
+
+        self.app.push_screen(ExportDialog(start, end, str(suggested)), callback=chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats-export")
-    def export(self, start: date, end: date) -> None:
-        """The period's anonymous case rows as a CSV file for Swedish Excel (semicolons, BOM)."""
+    def export(self, start: date, end: date, path: Path) -> None:
+        """The period's anonymous case rows as a CSV file for Swedish Excel (semicolons, BOM), mode 0600."""
         import contextlib
         import io
-        from pathlib import Path
 
         from huddle.cli.output import emit
         from huddle.services import stats
 
         try:
-            rows = [r.to_json() for r in stats.export_rows(self.store, start, end)]
+            found = stats.export_rows(self.store, start, end)
+            rows = [r.to_json() for r in found]
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf):
                 emit(rows, "csv", columns=stats.EXPORT_COLUMNS, excel=True)
-            path = Path(self.export_dir or Path.cwd()) / f"huddle-export-{start.isoformat()}-{end.isoformat()}.csv"
-            path.write_text(buf.getvalue(), encoding="utf-8")
+            path = path.expanduser().resolve()
+            write_private(path, buf.getvalue())
+        except FileExistsError:
+            self.post_message(self.Failed(t("stats.screen.export_exists", path=str(path))))
+            return
+        except OSError as exc:
+            self.post_message(self.Failed(t("stats.screen.export_failed", path=str(path), reason=exc.strerror or str(exc))))
+            return
         except Exception as exc:  # noqa: BLE001
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Exported(str(path), len(rows)))
+        # The screen's "cases" are the discussed ones (with a time); the file has every case on the agendas.
+        self.post_message(self.Exported(str(path), len(rows), sum(r.duration_s is not None for r in found)))
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:
-        text = t("stats.screen.exported", rows=message.rows, path=message.path)
+        text = t(
+            "stats.screen.exported", count=message.rows, path=message.path,
+            discussed=message.discussed, other=message.rows - message.discussed,
+        )
         self._status(text)
-        self.notify(text)
+        self.notify(text, markup=False, timeout=10)
 
     # -- showing ---------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        """The title and every note, each cut at a word with "…" where it would not fit: one line per
+        note on a short screen (30 rows), two on a tall one, so the table keeps its rows."""
+        from screens.textfit import wrap
+
+        if self.summary_title is None:
+            return
+        width = max(20, self.size.width - 2)
+        per_note = 2 if self.size.height >= 40 else 1
+        summary = self.summary_title.copy()
+        for note in self.notes:
+            for line in wrap(note, width, per_note):
+                summary.append("\n" + line)
+        self.query_one("#stats-summary", Static).update(summary)
+
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#stats-status", Static)
         status.update(text)
@@ -351,10 +422,9 @@ class StatsScreen(Screen):
             if q.by
             else t("stats.title", start=q.start.isoformat(), end=q.end.isoformat())
         )
-        summary = Text(title, style="bold")
-        for line in notes(result.overall.to_json(with_key=False), result.rule, top=4):
-            summary.append("\n" + line)
-        self.query_one("#stats-summary", Static).update(summary)
+        self.summary_title = Text(title, style="bold")
+        self.notes = notes(result.overall.to_json(with_key=False), result.rule, top=4)
+        self._show_summary()
         table = self.query_one("#stats-groups", DataTable)
         table.clear()
         table.add_row(*figure_cells(result.overall, t("stats.overall")), key="*")

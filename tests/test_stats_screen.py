@@ -139,6 +139,8 @@ async def test_e_exports_the_period_for_excel(demo, tmp_path) -> None:
             await _settle(pilot)
             await pilot.press("e")
             await _settle(pilot)
+            await pilot.press("enter")  # the suggested file in the suggested folder
+            await _settle(pilot)
             path = tmp_path / "huddle-export-2026-10-29-2026-11-27.csv"
             assert str(path) in str(app.screen.query_one("#stats-status", Static).render())
         data = path.read_bytes()
@@ -196,3 +198,141 @@ async def test_the_app_opens_statistics_with_S(manager_store) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatsScreen)
+
+
+# -- what a manager reads at 100x30 and 140x45, in both languages -------------------------------
+def _shown(app) -> str:  # noqa: ANN001
+    """The screen as a person reads it (the SVG's non-breaking spaces as spaces)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    lines: dict[str, list[str]] = {}
+    for line, text in re.findall(r'clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>', svg):
+        lines.setdefault(line, []).append(html.unescape(text).replace("\xa0", " "))
+    return "\n".join("".join(parts) for _, parts in sorted(lines.items(), key=lambda kv: int(kv[0])))
+
+
+@pytest.mark.parametrize("size", [(100, 30), (140, 45)])
+@pytest.mark.parametrize("lang", ["en", "sv"])
+async def test_a_focused_date_field_shows_its_whole_date(manager_store, lang, size) -> None:
+    from huddle import i18n
+
+    i18n.set_language(lang)
+    app = StatsApp(manager_store)
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        for field, day in (("#stats-from", "2026-10-29"), ("#stats-to", "2026-11-27")):
+            app.screen.set_focus(app.screen.query_one(field, Input))
+            await pilot.pause()
+            assert day in _shown(app), field  # not "026-10-29"
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+async def test_at_140_columns_the_readiness_and_liable_days_are_in_view(manager_store, lang) -> None:
+    from huddle import i18n
+    from huddle.services import stats
+
+    i18n.set_language(lang)
+    app = StatsApp(manager_store)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await _settle(pilot)
+        text = _shown(app)
+        overall = stats.figures(manager_store, datetime(2026, 10, 29).date(), NOW.date()).overall
+        assert i18n.t("stats.col.discharge_ready_days") in text and i18n.t("stats.col.payment_liable_days") in text
+        row = next(line for line in text.splitlines() if line.strip().startswith(i18n.t("stats.overall")))
+        cells = row.split()
+        assert str(overall.discharge_ready_days) in cells and str(overall.payment_liable_days) in cells
+        assert i18n.number(overall.patients_per_huddle, 1) in cells  # "17,2" in Swedish
+
+
+@pytest.mark.parametrize("size", [(100, 30), (140, 45)])
+@pytest.mark.parametrize("lang", ["en", "sv"])
+async def test_the_summary_is_never_cut_inside_a_word(manager_store, lang, size) -> None:
+    from huddle import i18n
+    from huddle.cli.stats import notes
+    from huddle.services import stats
+
+    i18n.set_language(lang)
+    app = StatsApp(manager_store)
+    async with app.run_test(size=size) as pilot:
+        await _settle(pilot)
+        result = stats.figures(manager_store, datetime(2026, 10, 29).date(), NOW.date())
+        summary = str(app.screen.query_one("#stats-summary", Static).render()).splitlines()[1:]
+        text = _shown(app)
+        flowing = " ".join(notes(result.overall.to_json(with_key=False), result.rule, top=4))
+        assert len(summary) >= 4
+        for line in summary:
+            assert line in text  # on screen whole
+            kept = line.removesuffix("…")
+            assert kept in flowing
+            if line.endswith("…"):  # cut at a word boundary: what follows in the note is a space
+                after = flowing[flowing.index(kept) + len(kept):]
+                assert after[:1] in (" ", ",", ";", "…"), line
+        if lang == "sv":  # decimal commas: "56,5–460,5 s", never "56.5"
+            import re
+
+            assert not re.search(r"\d\.\d", flowing) and not re.search(r"\d\.\d", text)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+async def test_export_asks_where_writes_for_the_owner_only_and_counts_like_the_screen(demo, tmp_path, monkeypatch, lang) -> None:
+    import platformdirs
+
+    from huddle import i18n
+    from huddle.services import stats
+    from huddle.store import Actor, Store
+    from screens.dialogs import ExportDialog
+    from screens.stats import StatsScreen
+
+    i18n.set_language(lang)
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(documents))
+    monkeypatch.chdir(tmp_path)
+    store = Store.open(str(demo), clock=FakeClock(NOW))
+    manager = store.with_actor(Actor(name="chef", roles=frozenset({"manager"}), single_user=False))
+
+    class ExportApp(App):
+        def on_mount(self) -> None:
+            self.push_screen(StatsScreen(manager))
+
+    try:
+        app = ExportApp()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _settle(pilot)
+            screen_cases = int(str(app.screen.query_one("#stats-groups", DataTable).get_row_at(0)[1]))
+            await pilot.press("e")
+            await _settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, ExportDialog)
+            path = documents / "huddle-export-2026-10-29-2026-11-27.csv"
+            field = dialog.query_one("#f-path", Input)
+            assert field.value == str(path)
+            await pilot.press("enter")
+            await _settle(pilot)
+            assert not isinstance(app.screen, ExportDialog)
+            status = str(app.screen.query_one("#stats-status", Static).render())
+            rows = stats.export_rows(manager, datetime(2026, 10, 29).date(), NOW.date())
+            discussed = sum(r.duration_s is not None for r in rows)
+            assert discussed == screen_cases < len(rows)
+            assert str(path) in status
+            assert i18n.t("stats.screen.exported", count=len(rows), path=str(path), discussed=discussed,
+                          other=len(rows) - discussed) == status
+            assert f"{screen_cases} {'diskuterade' if lang == 'sv' else 'discussed'}" in status
+            assert str(path) in _shown(app).replace("\n", "")  # said in full on screen, not only in a widget
+
+            # The same name again is refused at the field: an earlier export is never overwritten.
+            await pilot.press("e")
+            await _settle(pilot)
+            dialog = app.screen
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert i18n.t("stats.screen.export_exists", path=str(path)) in str(dialog.query_one("#err-path", Static).render())
+            await pilot.press("escape")
+            await _settle(pilot)
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert not list(tmp_path.glob("*.csv"))  # nothing in the working folder
+        assert len(path.read_text(encoding="utf-8-sig").splitlines()) == len(rows) + 1
+    finally:
+        store.close()

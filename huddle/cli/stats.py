@@ -51,7 +51,9 @@ def fmt_share(value: float | None) -> str:
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    from huddle.i18n import number
+
+    return "–" if value is None else number(value, digits)
 
 
 def human_row(f: dict[str, Any], key: str) -> dict[str, str]:
@@ -81,6 +83,7 @@ def group_label(key: Any) -> str:
 
 def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[str]:
     """The lines under the table: definitions, blockers (the ``top`` owners), attendance gaps, the suggested target."""
+    from huddle.i18n import number
     from huddle.services.stats import SUGGEST_MIN_CASES
 
     rule_key = f"stats.rule.{rule}"
@@ -100,11 +103,11 @@ def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[st
                 "stats.note.suggested",
                 target=overall["suggested_target_s"],
                 pct=basis["percentile"],
-                pick=basis["percentile_s"],
+                pick=number(basis["percentile_s"]),
                 cases=basis["cases"],
                 excluded=basis["excluded"],
-                low=f"{max(basis['low_s'], 0):g}",
-                high=f"{basis['high_s']:g}",
+                low=number(max(basis["low_s"], 0)),
+                high=number(basis["high_s"]),
             )
         )
     else:

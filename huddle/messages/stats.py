@@ -74,9 +74,35 @@ MESSAGES = {
     "stats.screen.trend": {"en": "Time per case by {bucket}", "sv": "Tid per ärende per {bucket}"},
     "stats.screen.export": {"en": "Export", "sv": "Exportera"},
     "stats.screen.exported": {
-        "en": "Exported {rows} cases (no identities) to {path}",
-        "sv": "Exporterade {rows} ärenden (utan identiteter) till {path}",
+        "en": {
+            "one": "Exported {count} row (one per case on the agendas, no identities) to {path}: {discussed} discussed, {other} not discussed (deferred or not reached).",
+            "other": "Exported {count} rows (one per case on the agendas, no identities) to {path}: {discussed} discussed, {other} not discussed (deferred or not reached).",
+        },
+        "sv": {
+            "one": "Exporterade {count} rad (en per ärende på agendorna, utan identiteter) till {path}: {discussed} diskuterade, {other} inte diskuterade (uppskjutna eller inte hunna).",
+            "other": "Exporterade {count} rader (en per ärende på agendorna, utan identiteter) till {path}: {discussed} diskuterade, {other} inte diskuterade (uppskjutna eller inte hunna).",
+        },
     },
+    "stats.screen.export_title": {"en": "Export {start} – {end}", "sv": "Exportera {start} – {end}"},
+    "stats.screen.export_path": {"en": "Save as (a new CSV file)", "sv": "Spara som (en ny CSV-fil)"},
+    "stats.screen.export_hint": {
+        "en": "One anonymous row per case, for Excel. Only you can read the file. Enter saves.",
+        "sv": "En anonym rad per ärende, för Excel. Bara du kan läsa filen. Enter sparar.",
+    },
+    "stats.screen.export_exists": {
+        "en": "{path} already exists: choose another name.",
+        "sv": "{path} finns redan: välj ett annat namn.",
+    },
+    "stats.screen.export_is_folder": {
+        "en": "{path} is a folder: add a file name.",
+        "sv": "{path} är en mapp: lägg till ett filnamn.",
+    },
+    "stats.screen.export_no_folder": {"en": "There is no folder {folder}.", "sv": "Mappen {folder} finns inte."},
+    "stats.screen.export_failed": {
+        "en": "Could not write {path}: {reason}.",
+        "sv": "Kunde inte skriva {path}: {reason}.",
+    },
+    "stats.screen.date_hint": {"en": "YYYY-MM-DD", "sv": "ÅÅÅÅ-MM-DD"},
     "stats.screen.target": {"en": "target", "sv": "mål"},
     "stats.screen.seconds": {"en": "seconds", "sv": "sekunder"},
     "stats.screen.meetings": {"en": "Huddles for {key}", "sv": "Möten för {key}"},
