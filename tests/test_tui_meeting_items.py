@@ -432,3 +432,28 @@ def test_patients_helper_numbers_are_valid():
     assert len({p for p, *_ in _fictitious(12)}) == 12
     assert date(2026, 11, 30) == MONDAY
     assert agenda
+
+
+def test_editing_and_withdrawing_a_decision_need_a_recording_role_and_add_decisions_checks(store, clock):
+    from huddle.errors import AccessDenied, InputError
+    from huddle.store import Actor
+
+    a, *_ = seed(store)
+    d = meeting.add_decision(store, a.case_id, text="Hembesök", responsible_org="Kalmar kommun")
+    manager = store.with_actor(Actor(name="Maja Chef", roles=frozenset({"manager"}), single_user=False))
+    with pytest.raises(AccessDenied):
+        meeting.edit_decision(manager, d.decision_id, text="x", responsible_org=None)
+    with pytest.raises(AccessDenied):
+        meeting.withdraw_decision(manager, d.decision_id)
+    with pytest.raises(InputError):
+        meeting.edit_decision(store, d.decision_id, text="   ", responsible_org=None)
+    with pytest.raises(InputError):
+        meeting.edit_decision(store, d.decision_id, text="Hembesök", responsible_org=None, kind="party")
+    nurse = store.with_actor(Actor(name="Sara Sjöberg", roles=frozenset({"nurse"}), single_user=False))
+    edited = meeting.edit_decision(nurse, d.decision_id, text="Hembesök i morgon", responsible_org="Kalmar kommun",
+                                   due_date=date(2026, 12, 1), kind="home_visit")
+    assert (edited.text, edited.kind, edited.due_date) == ("Hembesök i morgon", "home_visit", date(2026, 12, 1))
+    meeting.withdraw_decision(nurse, d.decision_id)
+    with pytest.raises(InputError):
+        meeting.set_decision_done(store, d.decision_id)
+    assert _audit_whats(store)[-2:] == ["decision.edit", "decision.withdraw"]
