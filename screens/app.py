@@ -128,10 +128,28 @@ class HuddleApp(App[None]):
         self.today = info.today
         if self.settings is None:
             self.settings = info.settings
-        if info.has_users:
+        if info.identity_provider:
+            self._sign_in_at_provider(info)
+        elif info.has_users:
             self._sign_in(info)
         else:
             self._show_start(info)
+
+    def _sign_in_at_provider(self, info: StartInfo) -> None:
+        """The identity provider's device code; a local password instead only where the store allows it."""
+        from screens.oidc_signin import DeviceSignInScreen
+
+        def signed_in(result) -> None:  # noqa: ANN001
+            if result is None:
+                self.exit()
+            elif result == "password":
+                self._sign_in(info)
+            else:
+                self.store = self.store.with_actor(result)
+                self._show_start(info)
+
+        allow_password = info.has_users and not info.provider_only
+        self.push_screen(DeviceSignInScreen(self.store, allow_password=allow_password), callback=signed_in)
 
     def _sign_in(self, info: StartInfo) -> None:
         try:

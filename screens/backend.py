@@ -20,6 +20,9 @@ class StartInfo:
     running_day: date | None  # a meeting left running (today's, or the coming one's)
     settings: Any  # huddle.settings.Settings
     has_users: bool
+    # Sign-in at the identity provider (OpenID Connect): required; and local passwords refused.
+    identity_provider: bool = False
+    provider_only: bool = False
 
 
 def open_store(target: str, clock) -> Any:  # noqa: ANN001
@@ -52,6 +55,9 @@ def start_info(store) -> StartInfo:  # noqa: ANN001
         users = bool(access.has_users(store))
     except ImportError:
         users = False
+    from huddle.services import oidc
+
+    provider = oidc.load_config(store)
     # Retention runs at every start, as the system (N days from the settings); its events are in the access log.
     from huddle.errors import HuddleError
     from huddle.services import retention
@@ -66,6 +72,8 @@ def start_info(store) -> StartInfo:  # noqa: ANN001
         running_day=running,
         settings=cfg,
         has_users=users,
+        identity_provider=provider.active,
+        provider_only=provider.active and provider.only,
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from huddle.clock import UTC, FakeClock
 from tests import pg
+from tests.oidc_provider import idp_client, idp_store, oidc_provider  # noqa: F401 - fixtures: a real OpenID provider
 
 # A Monday morning in Sweden (08:00 local = 07:00 UTC in winter).
 MONDAY_0800 = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)

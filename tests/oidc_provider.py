@@ -176,3 +176,20 @@ def configure(store_target: str, provider: OidcProvider, client: Client, secret_
         oidc.set_option(store, "enabled", "true")  # last: from now on sign-in is at the provider
     finally:
         store.close()
+
+
+@pytest.fixture
+def idp_client(oidc_provider) -> Client:  # noqa: ANN001
+    """A client of this test's own at the provider."""
+    return oidc_provider.register()
+
+
+@pytest.fixture
+def idp_store(store_target, tmp_path, oidc_provider, idp_client, clock):  # noqa: ANN001, ANN201
+    """A store whose admin configured the test provider (``idp_client``, its secret in a 0600 file)."""
+    from huddle.store import Store
+
+    configure(store_target, oidc_provider, idp_client, tmp_path / "client-secret")
+    s = Store.open(store_target, clock=clock)
+    yield s
+    s.close()

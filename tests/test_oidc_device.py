@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import HUDDLE_BIN, run_huddle
-from tests.oidc_provider import configure, make_key, oidc_provider  # noqa: F401 - the fixture
+from tests.oidc_provider import configure, make_key
 
 pytestmark = pytest.mark.slow
 
@@ -23,19 +23,6 @@ def _events(store, action: str = "sign_in") -> list:
     with store.read() as s:
         return [(e.actor, e.actor_org, e.actor_hsa, e.what)
                 for e in s.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))]
-
-
-@pytest.fixture
-def idp_store(store_target, tmp_path, oidc_provider, clock):  # noqa: F811
-    """A store whose admin configured the test provider (a client of its own, the secret in a 0600 file)."""
-    from huddle.store import Store
-
-    client = oidc_provider.register()
-    configure(store_target, oidc_provider, client, tmp_path / "client-secret")
-    s = Store.open(store_target, clock=clock)
-    s.test_client = client  # type: ignore[attr-defined]
-    yield s
-    s.close()
 
 
 def _device_sign_in(store, provider, login: str):  # noqa: ANN001, ANN202
@@ -100,7 +87,7 @@ def test_a_secret_file_others_can_read_is_refused(tmp_path):
 # -- the device flow ------------------------------------------------------------------------
 
 
-def test_device_sign_in_runs_as_the_person_with_the_roles_their_claims_give(idp_store, oidc_provider):  # noqa: F811
+def test_device_sign_in_runs_as_the_person_with_the_roles_their_claims_give(idp_store, oidc_provider):
     actor, confirmed = _device_sign_in(idp_store, oidc_provider, "bo")
     assert confirmed == ["Sign-in Success"]
     assert (actor.name, actor.organisation, actor.hsa_id) == ("Bo Berg", "Region Kalmar län", "SE2321000016-B002")
@@ -116,7 +103,7 @@ def test_device_sign_in_runs_as_the_person_with_the_roles_their_claims_give(idp_
     assert _events(idp_store)[-1] == ("Bo Berg", "Region Kalmar län", "SE2321000016-B002", "sign_in.oidc.device")
 
 
-def test_the_command_line_shows_a_code_and_a_link_and_waits_for_the_browser(idp_store, oidc_provider, tmp_path):  # noqa: F811
+def test_the_command_line_shows_a_code_and_a_link_and_waits_for_the_browser(idp_store, oidc_provider, tmp_path):
     env = {**os.environ, "HUDDLE_LANG": "en"}
     proc = subprocess.Popen([HUDDLE_BIN, "--db", idp_store.target, "oidc", "login"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -137,7 +124,7 @@ def test_the_command_line_shows_a_code_and_a_link_and_waits_for_the_browser(idp_
                    for p in tmp_path.iterdir() if p.is_file())
 
 
-def test_a_user_name_cannot_bypass_the_provider_on_a_provider_only_store(idp_store, oidc_provider, tmp_path):  # noqa: F811
+def test_a_user_name_cannot_bypass_the_provider_on_a_provider_only_store(idp_store, oidc_provider, tmp_path):
     from huddle.errors import AccessDenied
     from huddle.services import access, oidc
 
@@ -159,7 +146,7 @@ def test_a_user_name_cannot_bypass_the_provider_on_a_provider_only_store(idp_sto
     ("nohsa", "did not send the claim hsa_id", "sign_in.oidc_refused claim device"),
     ("norole", "gives no role in huddle", "sign_in.oidc_refused role device hsa=SE2321000016-R004"),
 ])
-def test_claims_that_are_missing_or_give_no_role_are_refused_and_logged(idp_store, oidc_provider, login, words,  # noqa: F811
+def test_claims_that_are_missing_or_give_no_role_are_refused_and_logged(idp_store, oidc_provider, login, words,
                                                                         logged):
     from huddle.errors import AccessDenied
 
@@ -189,11 +176,11 @@ def _refused(store, provider, token: str) -> str:  # noqa: ANN001
     return message + " | " + what
 
 
-def test_tokens_with_the_wrong_issuer_or_expired_or_tampered_or_foreign_are_refused(idp_store, oidc_provider,  # noqa: F811
-                                                                                     provider_for):
+def test_tokens_with_the_wrong_issuer_or_expired_or_tampered_or_foreign_are_refused(idp_store, oidc_provider,
+                                                                                     provider_for, idp_client):
     from huddle.services import oidc
 
-    client = idp_store.test_client
+    client = idp_client
     good = oidc_provider.sign(oidc_provider.claims(client))
     assert oidc.accept(idp_store, provider_for, {"id_token": good}, via="test").hsa_id == "SE2321000016-A001"
 
@@ -227,7 +214,7 @@ def test_tokens_with_the_wrong_issuer_or_expired_or_tampered_or_foreign_are_refu
     assert reasons == ["issuer", "expired", "signature", "signature", "signature", "token", "claim"]
 
 
-def test_a_provider_whose_metadata_names_another_issuer_is_refused(store, oidc_provider, tmp_path):  # noqa: F811
+def test_a_provider_whose_metadata_names_another_issuer_is_refused(store, oidc_provider, tmp_path):
     from huddle.errors import AccessDenied
     from huddle.services import oidc
 

@@ -505,7 +505,7 @@ def device_sign_in(store: Store, *, show: Callable[[DeviceCode], None],
         provider = discover(cfg)
         code = start_device(provider)
         show(code)
-        token = poll_device(provider, code, cancel=cancel)
+        token = poll_device(provider, code, cancel=cancel, sleep=cancel.wait if cancel is not None else time.sleep)
     except HuddleError as exc:
         if exc.key != "oidc.cancelled":
             log_refusal(store, exc, via="device")
