@@ -20,8 +20,28 @@ from screens.widgets import fill_table, weekday_date
 if TYPE_CHECKING:
     from screens.app import HuddleApp
 
-# Long cells are cut with an ellipsis; the whole text is in the edit dialog and on the live card.
+# Long cells are cut at a word with an ellipsis; the whole text is in the edit dialog and on the live card.
 MAX_WIDTHS = {"unit": 28, "municipality": 16, "added_by": 18, "question": 60}
+# What the shrinkable columns may come down to so the question keeps a column on a narrow terminal.
+MIN_WIDTHS = {"name": 12, "unit": 10, "municipality": 9, "added_by": 8}
+MIN_QUESTION = 20
+
+
+def column_widths(natural: dict[str, int], available: int) -> dict[str, int]:
+    """Widths that fit ``available`` cells (the cells' padding already taken off): every column at
+    its natural width up to ``MAX_WIDTHS``, the question in what is left; when that is less than
+    ``MIN_QUESTION``, the unit, added-by, municipality and name columns give up cells first."""
+    widths = {k: min(w, MAX_WIDTHS.get(k, w)) for k, w in natural.items()}
+    question_need = min(widths.get("question", 0), MAX_WIDTHS["question"])
+    for key in ("unit", "added_by", "municipality", "name"):
+        short = min(question_need, MIN_QUESTION) - (available - sum(v for k, v in widths.items() if k != "question"))
+        if short <= 0:
+            break
+        floor = min(widths[key], MIN_WIDTHS[key])
+        widths[key] = max(floor, widths[key] - short)
+    rest = available - sum(v for k, v in widths.items() if k != "question")
+    widths["question"] = max(min(question_need, rest), len(t("col.question")))
+    return widths
 
 
 class AgendaScreen(Screen):
@@ -50,6 +70,7 @@ class AgendaScreen(Screen):
         self.rows: list = []
         self.huddle_state: str | None = None
         self._select_after: int | None = None
+        self._shown: tuple | None = None  # the last result shown, laid out again on a resize
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -80,6 +101,34 @@ class AgendaScreen(Screen):
             ("question", t("col.question")),
         ]
 
+    def _fitted(self, table: DataTable, cells: list[tuple[str, list[Text]]]) -> list[tuple[str, list[Text]]]:
+        """The cells cut at a word with "…" to widths that fit the table's width (question included)."""
+        from rich.cells import cell_len
+
+        from screens.textfit import clip
+
+        columns = self.columns()
+        natural = {key: cell_len(label) for key, label in columns}
+        for _key, row in cells:
+            for (key, _label), cell in zip(columns, row):
+                natural[key] = max(natural[key], cell_len(cell.plain))
+        # Each cell has one cell of padding either side; leave room for the vertical scrollbar.
+        # (The table spans the screen; its own size is not laid out yet when the first rows come.)
+        available = (self.size.width or self.app.size.width) - 2 * len(columns) - 2
+        widths = column_widths(natural, available)
+        fitted = [(key, [Text(clip(c.plain, widths[k]), style=c.style) if k != "question" else c
+                         for (k, _label), c in zip(columns, row)]) for key, row in cells]
+        # A cut at a word leaves cells shorter than their column could be: the question gets what is left.
+        used = {key: cell_len(label) for key, label in columns}
+        for _key, row in fitted:
+            for (key, _label), cell in zip(columns, row):
+                used[key] = max(used[key], cell_len(cell.plain))
+        room = max(available - sum(v for k, v in used.items() if k != "question"), cell_len(t("col.question")))
+        room = min(room, MAX_WIDTHS["question"])
+        for _key, row in fitted:
+            row[-1] = Text(clip(row[-1].plain, room), style=row[-1].style)
+        return fitted
+
     def on_screen_resume(self) -> None:
         if self.day is not None and self.app.start_info is not None:
             self.reload()
@@ -94,7 +143,12 @@ class AgendaScreen(Screen):
             self._select_after = select_case
         self.app.run_store(backend.agenda_view, self.day, on_done=self.show_rows, key="agenda")
 
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show_rows(self._shown)
+
     def show_rows(self, result) -> None:  # noqa: ANN001
+        self._shown = result
         state, rows = result
         self.huddle_state = state
         self.rows = rows
@@ -122,7 +176,7 @@ class AgendaScreen(Screen):
                     ],
                 )
             )
-        fill_table(table, self.columns(), cells, max_widths=MAX_WIDTHS)
+        fill_table(table, self.columns(), self._fitted(table, cells), max_widths=MAX_WIDTHS)
         status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
         self.query_one("#agenda-status", Static).update(status)
         target = self._select_after
