@@ -126,7 +126,7 @@ MESSAGES = {
     "meeting.sum.nobody": {"en": "not named", "sv": "inte angiven"},
     "meeting.sum.due": {"en": "by {date}", "sv": "senast {date}"},
     "meeting.sum.done": {"en": "done", "sv": "klart"},
-    "meeting.sum.readiness": {"en": "Discharge readiness: {text}", "sv": "Utskrivningsklar: {text}"},
+    "meeting.sum.readiness": {"en": "Discharge readiness: {text}", "sv": "Utskrivning: {text}"},
     "meeting.sum.readiness_unknown": {"en": "not recorded", "sv": "inte registrerat"},
     "meeting.sum.expected": {"en": "on {date}", "sv": "den {date}"},
     "meeting.sum.ready_since": {"en": "since {when}", "sv": "sedan {when}"},
