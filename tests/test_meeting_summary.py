@@ -63,7 +63,8 @@ def test_case_summary_text_has_everything_the_record_needs(store, clock):
     b_next = meeting.case_summary(store, tuesday[0].case_id)
     assert "Case: waiting\n" in b_next
     assert "Carried over from the huddle of 2026-11-30: Väntar på provsvar" in b_next
-    assert "Carried over from the huddle of 2026-11-30: not reached" in meeting.case_summary(store, tuesday[1].case_id)
+    assert "Carried over from the huddle of 2026-11-30: discussed, not finished" in meeting.case_summary(
+        store, tuesday[1].case_id)  # c had 0:10 on Monday: discussed, so not "not reached"
     with store.read() as s:
         exported = s.scalars(select(AuditEvent.case_id).where(AuditEvent.action == "export")).all()
     assert list(exported)[:3] == [a.case_id, b.case_id, c.case_id]
