@@ -63,6 +63,7 @@ class HuddleApp(App[None]):
         start: str | None = None,
         dark: bool = True,
         room_port: int | None = None,
+        signed_in: bool = False,
     ) -> None:
         super().__init__()
         translate_bindings(self)
@@ -78,6 +79,8 @@ class HuddleApp(App[None]):
         self.start_day = day
         self.start_screen = start
         self.room_port = room_port
+        # The store's actor signed in before the app started (huddle serve's session): no sign-in screen.
+        self.signed_in = signed_in
         self.theme = "textual-dark" if dark else "textual-light"
         self.start_info: StartInfo | None = None
         self.today: date | None = None
@@ -128,7 +131,9 @@ class HuddleApp(App[None]):
         self.today = info.today
         if self.settings is None:
             self.settings = info.settings
-        if info.identity_provider:
+        if self.signed_in:
+            self._show_start(info)
+        elif info.identity_provider:
             self._sign_in_at_provider(info)
         elif info.has_users:
             self._sign_in(info)
@@ -350,6 +355,7 @@ def make_app(
     start: str | None = None,
     dark: bool = True,
     room_port: int | None = None,
+    signed_in: bool = False,
 ) -> HuddleApp:
     """The app on ``store`` (already open) or ``store_target`` (opened in a worker after the first paint).
 
@@ -367,4 +373,5 @@ def make_app(
         start=start,
         dark=dark,
         room_port=room_port,
+        signed_in=signed_in,
     )

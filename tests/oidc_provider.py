@@ -108,6 +108,19 @@ class OidcProvider:
             return title.group(1) if title else ""
 
 
+    def sign_in_with_forms(self, c: Any, response: Any, login: str) -> Any:
+        """Follow the provider's sign-in forms (login, then consent) in an httpx client that follows
+        redirects, from a response at the provider until the browser is sent back elsewhere."""
+        for _ in range(6):
+            if not str(response.url).startswith(self.issuer) or "<form" not in response.text:
+                return response
+            action, fields = _form(response.text)
+            if 'name="login"' in response.text:
+                fields = {**fields, "login": login, "password": "any"}
+            response = c.post(action, data=fields)
+        raise AssertionError("the provider's forms did not end")
+
+
 def _form(html: str) -> tuple[str, dict[str, str]]:
     action = re.search(r'<form[^>]*action="([^"]+)"', html)
     assert action, html[-800:]

@@ -23,10 +23,19 @@ def run_app(ctx: Context, *, clock=None) -> None:  # noqa: ANN001
     the command already opened it.
     """
     require_terminal()
+    import os
+
     from screens.app import make_app
 
     store = ctx._store
-    app = make_app(store=store, store_target=None if store is not None else ctx.target, clock=clock)
+    signed_in = False
+    if store is None and os.environ.get("HUDDLE_DELEGATION"):
+        # huddle serve's signed-in browser session: the app runs as that person (single-use token).
+        store = ctx.store(create=False)
+        os.environ.pop("HUDDLE_DELEGATION", None)
+        signed_in = not store.actor.single_user
+    app = make_app(store=store, store_target=None if store is not None else ctx.target, clock=clock,
+                   signed_in=signed_in)
     app.run()
     if app.store is not None and store is None:
         app.store.close()
@@ -77,7 +86,18 @@ def serve_cmd(ctx: Context, host: str, port: int) -> None:
 
     from huddle.i18n import t
     from huddle.serve import HuddleServer
+    from huddle.services import oidc
+    from huddle.store import Store
 
+    opened = Store.open(ctx.target, create=True)
+    # Without an identity provider the apps sign in themselves (password screen) as before.
+    store = opened if oidc.is_active(opened) else None
+    if store is None:
+        opened.close()
     click.echo(t("tui.serve.running", host=host, port=port))
     os.environ["HUDDLE_DB"] = ctx.target  # textual-serve copies this process's environment for each app
-    HuddleServer(app_command(ctx), host=host, port=port, lang=ctx.lang).serve()
+    try:
+        HuddleServer(app_command(ctx), host=host, port=port, lang=ctx.lang, store=store).serve()
+    finally:
+        if store is not None:
+            store.close()

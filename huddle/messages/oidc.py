@@ -110,6 +110,14 @@ MESSAGES = {
         "en": "Sign-in refused: the code was not confirmed in time; start again.",
         "sv": "Inloggningen vägrades: koden bekräftades inte i tid; börja om.",
     },
+    # huddle serve behind the identity provider
+    "oidc.web.need_sign_in": {
+        "en": "Sign in at the identity provider first.", "sv": "Logga in hos identitetsleverantören först.",
+    },
+    "oidc.web.signed_out": {
+        "en": "You are signed out of huddle.", "sv": "Du är utloggad från huddle.",
+    },
+    "oidc.web.sign_in_again": {"en": "Sign in again", "sv": "Logga in igen"},
     "oidc.only": {
         "en": "This store accepts sign-in at the identity provider only; local passwords are refused.",
         "sv": "Databasen tar bara emot inloggning hos identitetsleverantören; lokala lösenord vägras.",
