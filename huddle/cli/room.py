@@ -95,6 +95,17 @@ def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert:
 
     config = RoomConfig(day=day, code=new_code(), expires=expires, max_participants=max_participants,
                         ice_servers=ice)
+    from huddle.services import oidc
+
+    provider = oidc.load_config(store)
+    if provider.active and provider.room in ("idp", "both"):
+        # Participants sign in at the identity provider (code flow with PKCE) before the page and its
+        # websocket answer; the attendance row then names the verified person (their staff row, HSA-id).
+        from huddle.serve.auth import Gate
+
+        config.sign_in = Gate(store, ctx.lang, cookie="huddle_room_session", url_setting="room_url",
+                              protect_only=("/", "/ws"), via="room")
+        config.sign_in_mode = provider.room
     room = Room(config, attendance, clock=store.clock)
     # A log line may carry what a browser sent (a name, an Origin header): shown, never obeyed.
     from huddle.text import ShownFormatter

@@ -118,6 +118,11 @@ MESSAGES = {
         "en": "You are signed out of huddle.", "sv": "Du är utloggad från huddle.",
     },
     "oidc.web.sign_in_again": {"en": "Sign in again", "sv": "Logga in igen"},
+    # the video room's page behind the identity provider (collected by the room with its other page texts)
+    "room.page.refused_sign_in": {
+        "en": "Your sign-in has ended; reload the page to sign in again.",
+        "sv": "Din inloggning har upphört; ladda om sidan för att logga in igen.",
+    },
     "oidc.only": {
         "en": "This store accepts sign-in at the identity provider only; local passwords are refused.",
         "sv": "Databasen tar bara emot inloggning hos identitetsleverantören; lokala lösenord vägras.",

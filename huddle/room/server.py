@@ -46,7 +46,8 @@ WATCH_S = 1.5  # how often the room reads the meeting's state from the store (ba
 
 # -- attendance -------------------------------------------------------------------------
 class Attendance(Protocol):
-    def join(self, name: str, organisation: str | None, role: str | None) -> int | None: ...
+    def join(self, name: str, organisation: str | None, role: str | None, *,
+             staff_id: int | None = None) -> int | None: ...
     def leave(self, attendance_id: int) -> None: ...
     def finished(self) -> bool: ...
     def banner(self, now: datetime) -> dict | None: ...
@@ -60,10 +61,12 @@ class StoreAttendance:
         self.day = day
         self.lease = lease  # huddle.room.lease.RoomLease: renewed on each poll of the meeting
 
-    def join(self, name: str, organisation: str | None, role: str | None) -> int | None:
+    def join(self, name: str, organisation: str | None, role: str | None, *,
+             staff_id: int | None = None) -> int | None:
         from huddle.services.meeting import attendance_join
 
-        info = attendance_join(self.store, self.day, name=name, organisation=organisation, role=role, source="room")
+        info = attendance_join(self.store, self.day, name=name, organisation=organisation, role=role, source="room",
+                               staff_id=staff_id)
         return info.attendance_id
 
     def leave(self, attendance_id: int) -> None:
@@ -110,6 +113,10 @@ class RoomConfig:
     height: int = 240
     fps: int = 15
     video_bitrate: int = 300_000
+    # Sign-in at the identity provider (huddle.serve.auth.Gate) in front of the page and its websocket,
+    # and what it replaces: "idp" (instead of the code) or "both" (the code too). None: the code only.
+    sign_in: Any = None
+    sign_in_mode: str = "code"
 
 
 @dataclass(eq=False)
@@ -120,6 +127,8 @@ class Participant:
     role: str | None
     ws: web.WebSocketResponse
     joined_at: datetime
+    # The staff row of a participant who signed in at the identity provider (their HSA-id is on it).
+    staff_id: int | None = None
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     attendance_id: int | None = None
     pc: RTCPeerConnection | None = None
@@ -195,6 +204,8 @@ class Room:
         app.router.add_post("/control/stop", self._control_stop)
         app.on_startup.append(self._start_watch)
         app.on_shutdown.append(lambda _app: self.close())
+        if self.config.sign_in is not None:
+            self.config.sign_in.install(app)
         return app
 
     async def _start_watch(self, _app: web.Application) -> None:
@@ -241,7 +252,12 @@ class Room:
             for lang in out:
                 out[lang]["role." + role] = texts.get(lang) or texts["en"]
         video = {"width": self.config.width, "height": self.config.height, "fps": self.config.fps}
-        return web.json_response({**out, "roles": list(ROLES), "video": video})
+        body: dict[str, Any] = {**out, "roles": list(ROLES), "video": video}
+        session = self.config.sign_in.session_of(request) if self.config.sign_in is not None else None
+        if session is not None:  # who signed in at the provider: the page shows it instead of asking
+            body["identity"] = {"name": session.actor.name, "organisation": session.actor.organisation,
+                                "code": self.config.sign_in_mode == "both"}
+        return web.json_response(body)
 
     # -- signalling -------------------------------------------------------------------------
     async def _ws(self, request: web.Request) -> web.WebSocketResponse:
@@ -269,7 +285,7 @@ class Room:
                 if p is None:
                     if kind != "join":
                         continue
-                    answer = await self._join(ws, who, data, tries)
+                    answer = await self._join(ws, who, data, tries, request)
                     if answer == "code":
                         tries += 1  # the socket stays open: the person corrects the code and tries again
                         continue
@@ -295,13 +311,24 @@ class Room:
     def code_expired(self) -> bool:
         return self.finished or self.clock.now() >= self.config.expires
 
-    async def _join(self, ws: web.WebSocketResponse, who: str, data: dict, tries: int) -> Participant | str | None:
-        """A participant, "code" (a wrong code: this connection may try again) or None (refused)."""
+    async def _join(self, ws: web.WebSocketResponse, who: str, data: dict, tries: int,
+                    request: web.Request | None = None) -> Participant | str | None:
+        """A participant, "code" (a wrong code: this connection may try again) or None (refused).
+
+        Behind the identity provider the name and organisation are the verified ones (what the page
+        sent is ignored), and in "idp" mode the sign-in stands instead of the code."""
+        session = None
+        if self.config.sign_in is not None and request is not None:
+            session = self.config.sign_in.session_of(request)
+            if session is None:  # the middleware lets no one here unsigned; a session that just ended
+                await _send(ws, {"type": "refused", "reason": "sign_in"})
+                return None
         wait = self.throttle.locked_for(who)
         if wait > 0:
             await _send(ws, {"type": "refused", "reason": "slow", "retry_after": int(wait) + 1})
             return None
-        if not matches(self.config.code, str(data.get("code") or "")):
+        code_needed = session is None or self.config.sign_in_mode != "idp"
+        if code_needed and not matches(self.config.code, str(data.get("code") or "")):
             delay = self.throttle.fail(who, tries + 1)
             # Only this connection waits; a colleague on the same address is answered meanwhile.
             try:
@@ -320,6 +347,9 @@ class Room:
             return None
         name = _one_line(data.get("name"))
         org = _one_line(data.get("organisation")) or None
+        staff_id = None
+        if session is not None:
+            name, org, staff_id = session.actor.name, session.actor.organisation, session.actor.staff_id
         if not name:
             await _send(ws, {"type": "refused", "reason": "name"})
             return None
@@ -333,7 +363,7 @@ class Room:
             await _send(ws, {"type": "refused", "reason": "full", "max": self.config.max_participants})
             return None
         p = Participant(id=secrets.token_hex(6), name=name, organisation=org, role=role, ws=ws,
-                        joined_at=self.clock.now())
+                        joined_at=self.clock.now(), staff_id=staff_id)
         self.participants[p.id] = p  # reserved before any await: the cap holds
         await _send(ws, {
             "type": "welcome",
@@ -352,7 +382,11 @@ class Room:
 
     async def _record_join(self, p: Participant) -> None:
         try:
-            p.attendance_id = await asyncio.to_thread(self.attendance.join, p.name, p.organisation, p.role)
+            if p.staff_id is not None:  # signed in at the provider: the row points at their staff row (HSA-id)
+                p.attendance_id = await asyncio.to_thread(self.attendance.join, p.name, p.organisation, p.role,
+                                                          staff_id=p.staff_id)
+            else:
+                p.attendance_id = await asyncio.to_thread(self.attendance.join, p.name, p.organisation, p.role)
         except Exception as exc:  # noqa: BLE001
             log.warning("attendance join not recorded for %s: %s", p.name, exc)
         if p.left and p.attendance_id is not None:

@@ -79,11 +79,20 @@ class Sessions:
 class Gate:
     """The routes and the middleware that put the identity provider in front of the app."""
 
-    def __init__(self, store: Store, lang: str, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: Store, lang: str, *, clock: Callable[[], float] = time.monotonic,
+                 cookie: str = COOKIE, url_setting: str = "serve_url", protect_only: tuple[str, ...] | None = None,
+                 via: str = "browser") -> None:
+        """``protect_only``: the paths that need a session (the video room: its page and websocket; its
+        control API has its own token); None: every path but the sign-in's own and the static files.
+        ``cookie`` differs per server: browsers share cookies between ports of one host."""
         from huddle.services import oidc
 
         self.store = store
         self.lang = lang
+        self.cookie = cookie
+        self.url_setting = url_setting
+        self.protect_only = protect_only
+        self.via = via
         self.cfg = oidc.load_config(store)
         self.sessions = Sessions(self.cfg.idle_minutes * 60.0, clock)
         self._pending: dict[str, Any] = {}
@@ -108,7 +117,9 @@ class Gate:
         path = request.path
         if path in OPEN_PATHS or path.startswith("/static/") or path == "/oidc/logout":
             return await handler(request)
-        session = self.sessions.get(request.cookies.get(COOKIE))
+        if self.protect_only is not None and path not in self.protect_only:
+            return await handler(request)
+        session = self.sessions.get(request.cookies.get(self.cookie))
         if session is None:
             if path == "/":
                 raise web.HTTPFound("oidc/login")
@@ -124,8 +135,13 @@ class Gate:
             self._provider = await asyncio.to_thread(oidc.discover, self.cfg)
         return self._provider
 
+    def session_of(self, request: web.Request) -> WebSession | None:
+        """The signed-in session a request belongs to (set by the middleware on protected paths)."""
+        return request.get(SESSION) or self.sessions.get(request.cookies.get(self.cookie))
+
     def base_url(self, request: web.Request) -> str:
-        return (self.cfg.serve_url or f"{request.scheme}://{request.host}").rstrip("/")
+        configured = getattr(self.cfg, self.url_setting)
+        return (configured or f"{request.scheme}://{request.host}").rstrip("/")
 
     # -- the routes ----------------------------------------------------------------------------
     async def login(self, request: web.Request) -> web.StreamResponse:
@@ -135,7 +151,7 @@ class Gate:
         try:
             provider = await self.provider()
         except HuddleError as exc:
-            await asyncio.to_thread(oidc.log_refusal, self.store, exc, via="browser")
+            await asyncio.to_thread(oidc.log_refusal, self.store, exc, via=self.via)
             return self._page(str(exc), status=503)
         url, pending = await asyncio.to_thread(oidc.begin_code_flow, provider, self.base_url(request) + "/oidc/callback")
         now = time.monotonic()
@@ -150,26 +166,26 @@ class Gate:
         pending = self._pending.pop(request.query.get("state", ""), None)
         if pending is None:  # not a sign-in this server started (or started too long ago)
             refusal = oidc.Refused("declined")
-            await asyncio.to_thread(oidc.log_refusal, self.store, refusal, via="browser")
+            await asyncio.to_thread(oidc.log_refusal, self.store, refusal, via=self.via)
             return self._page(str(refusal), status=403, again=True)
         callback_url = self.base_url(request) + "/oidc/callback?" + request.query_string
         try:
             provider = await self.provider()
             actor = await asyncio.to_thread(oidc.finish_code_flow, self.store, provider, pending, callback_url,
-                                            via="browser")
+                                            via=self.via)
         except HuddleError as exc:
             return self._page(str(exc), status=403, again=True)
         response = web.HTTPFound(self.base_url(request) + "/")
-        response.set_cookie(COOKIE, self.sessions.new(actor), httponly=True, samesite="Lax", path="/",
+        response.set_cookie(self.cookie, self.sessions.new(actor), httponly=True, samesite="Lax", path="/",
                             secure=self.base_url(request).startswith("https:"))
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
-        session = self.sessions.drop(request.cookies.get(COOKIE))
+        session = self.sessions.drop(request.cookies.get(self.cookie))
         if session is not None:
             await self._end(session, "sign_out")
         response = web.HTTPSeeOther(self.base_url(request) + "/oidc/signed-out")
-        response.del_cookie(COOKIE, path="/")
+        response.del_cookie(self.cookie, path="/")
         raise response
 
     async def signed_out(self, request: web.Request) -> web.StreamResponse:

@@ -268,6 +268,18 @@
     $("organisation").value = localStorage.getItem("huddle.organisation") || "";
     const m = /code=([A-Za-z0-9-]+)/.exec(location.hash);
     if (m) $("code").value = m[1];
+    if (strings.identity) {
+      // Signed in at the identity provider: the verified name and organisation stand (the server uses
+      // those, whatever is typed), and the code is asked for only where the room wants both.
+      $("name").value = strings.identity.name || "";
+      $("organisation").value = strings.identity.organisation || "";
+      $("name").readOnly = true;
+      $("organisation").readOnly = true;
+      if (!strings.identity.code) {
+        $("code").required = false;
+        $("code").closest("label").hidden = true;
+      }
+    }
     applyTexts();
     $("leave").addEventListener("click", leave);
     $("mute").addEventListener("click", () => toggle("mute", local && local.getAudioTracks(), "mute", "unmute"));

@@ -1,0 +1,107 @@
+"""The video room behind a real OpenID provider: participants sign in there instead of typing the
+code (headless Chromium, fake camera), and the attendance row names the verified person."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+
+import pytest
+from sqlalchemy import select
+
+from tests.oidc_provider import configure
+
+CHROMIUM = os.environ.get("HUDDLE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Chromium (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def eventually(fn, predicate, timeout=30.0):  # noqa: ANN001, ANN201
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    value = await fn()
+    while not predicate(value) and loop.time() < deadline:
+        await asyncio.sleep(0.1)
+        value = await fn()
+    return value
+
+
+async def test_a_participant_signs_in_at_the_provider_instead_of_the_code(db_path, store, tmp_path, oidc_provider,
+                                                                          children_on_clock):
+    import httpx2 as httpx
+    from playwright.async_api import async_playwright
+
+    from db.models import Attendance, Staff
+    from huddle.clock import local_date
+    from huddle.days import SWEDISH
+    from huddle.room.control import RoomController
+    from huddle.services import agenda, meeting, oidc
+
+    # The room process starts at the test's clock (the facilitator's delegation is dated by it); the
+    # tokens are checked on the system clock, which is the provider's.
+    day = SWEDISH.next(local_date(children_on_clock.now()))
+    agenda.add_patient(store, pnr="19121212-1212", name="Tolvan Tolvansson", unit="Avd 12", municipality="Kalmar",
+                       question="Hemgång?", day=day)
+    port = _free_port()
+    client = oidc_provider.register([f"http://127.0.0.1:{port}/oidc/callback"])
+    configure(str(db_path), oidc_provider, client, tmp_path / "client-secret", room="idp")
+    # The facilitator who opens the room signed in at the provider too (through the service, as the app does).
+    facilitator = oidc.sign_in(store, oidc.Identity(sub="bo", hsa_id="SE2321000016-B002", name="Bo Berg",
+                                                    organisation="Region Kalmar län",
+                                                    roles=frozenset({"facilitator", "nurse"})), via="test")
+    room = RoomController(str(db_path), day, port=port, store=store.with_actor(facilitator))
+    info = await room.start()
+    try:
+        with httpx.Client(timeout=15) as c:  # nothing before the sign-in
+            assert (await asyncio.to_thread(c.get, info.link)).status_code == 302
+            assert (await asyncio.to_thread(c.get, f"http://127.0.0.1:{port}/ws")).status_code == 401
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            try:
+                tab = await (await browser.new_context(locale="en-GB")).new_page()
+                await tab.goto(info.link)
+                assert tab.url.startswith(oidc_provider.issuer + "/interaction/")
+                await tab.fill("input[name=login]", "anna")
+                await tab.fill("input[name=password]", "any")
+                await tab.click("button[type=submit]")
+                await tab.click("button[type=submit]")  # consent
+                await tab.wait_for_url(f"http://127.0.0.1:{port}/", timeout=30000)
+                # The verified name and organisation stand in the form; no code is asked for.
+                await eventually(lambda: tab.input_value("#name"), lambda v: v == "Anna Andersson")
+                assert await tab.input_value("#organisation") == "Kalmar kommun"
+                assert await tab.get_attribute("#name", "readonly") is not None
+                assert not await tab.is_visible("#code")
+                # Whatever the page sends (a script can change a read-only field), the server takes the verified name.
+                await tab.evaluate("document.getElementById('name').value = 'Someone Else'")
+                await tab.click("#join-button")
+                who = await eventually(room.participants, lambda v: len(v) == 1)
+                assert [(p["name"], p["organisation"]) for p in who] == [("Anna Andersson", "Kalmar kommun")]
+                await tab.click("#leave")
+                await eventually(room.participants, lambda v: v == [], timeout=10)
+            finally:
+                await browser.close()
+    finally:
+        await room.stop()
+    rows = [a for a in meeting.load_live(store, day).attendance if a.source == "room"]
+    assert [(a.name, a.organisation) for a in rows] == [("Anna Andersson", "Kalmar kommun")]
+    with store.read() as s:
+        hsa = s.scalars(select(Staff.hsa_id).join(Attendance, Attendance.staff_id == Staff.id)
+                        .where(Attendance.source == "room")).all()
+    assert hsa == ["SE2321000016-A001"]
