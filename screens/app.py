@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from huddle.i18n import t
 from screens.commands import ScreenCommands, translate_bindings
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from huddle.clock import Clock
     from huddle.settings import Settings
     from screens.backend import StartInfo
@@ -44,7 +46,9 @@ class HuddleApp(App[None]):
     TITLE = "huddle"
     COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "tui.key.quit", priority=True, show=False),
+        Binding("ctrl+q", "quit", "tui.key.quit", key_display="^q", priority=True, show=False),
+        # Declared here so its words come from the catalogue (Textual adds an English one otherwise).
+        Binding("ctrl+p", "command_palette", "tui.key.palette", key_display="^p", priority=True, show=False),
         Binding("question_mark", "help", "tui.key.help", key_display="?"),
         # Shown in help and the palette; kept out of the footer, which is for the screen's own keys.
         Binding("ctrl+t", "toggle_dark", "tui.key.theme", key_display="^t", show=False),
@@ -283,6 +287,30 @@ class HuddleApp(App[None]):
         self.push_screen(LiveScreen(day))
 
     # -- app-wide actions -------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Textual's palette with our placeholder (its own says "Search for commands…" in any language)."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=t("tui.palette.placeholder"), id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands in the current language.
+
+        "Quit" is the app's own Ctrl+Q binding (listed by ScreenCommands). Textual's "Screenshot"
+        is left out: it writes an SVG of the screen, patients' names and all, into the working
+        folder without asking.
+        """
+        yield SystemCommand(t("tui.syscmd.theme"), t("tui.syscmd.theme_help"), self.action_change_theme)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(t("tui.syscmd.keys"), t("tui.syscmd.keys_hide"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(t("tui.syscmd.keys"), t("tui.syscmd.keys_show"), self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(t("tui.syscmd.minimize"), t("tui.syscmd.minimize_help"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(t("tui.syscmd.maximize"), t("tui.syscmd.maximize_help"), screen.action_maximize)
+
     def action_help(self) -> None:
         from screens.help import HelpScreen
 

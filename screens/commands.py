@@ -1,6 +1,6 @@
 """Translated key bindings and the command palette provider that offers every binding.
 
-Screens declare ``BINDINGS`` whose descriptions are message keys ("tui.key.next");
+Screens declare ``BINDINGS`` whose descriptions (and key names, "tui.keyname.space") are message keys ("tui.key.next");
 ``translate_bindings`` replaces them with the text in the current language when
 the screen is built, so footer, help and palette read the same words.
 """
@@ -38,6 +38,8 @@ _BUILTIN = {
 
 
 def _translated(b: Binding) -> Binding:
+    if b.key_display and b.key_display.startswith("tui."):
+        b = replace(b, key_display=t(b.key_display))  # a key's name ("Space") in the language
     if b.description in _BUILTIN:
         return replace(b, description=t(_BUILTIN[b.description]))
     if not b.description.startswith("tui."):
@@ -58,9 +60,12 @@ def full_text(binding: Binding) -> str:
 def key_label(binding: Binding) -> str:
     if binding.key_display:
         return binding.key_display
-    names = {"space": "Space", "question_mark": "?", "escape": "Esc", "enter": "Enter", "delete": "Del"}
     first = binding.key.split(",")[0]
-    return names.get(first, first)
+    if first == "question_mark":
+        return "?"
+    if first in ("space", "escape", "enter", "delete"):
+        return t(f"tui.keyname.{first}")
+    return first
 
 
 def visible_bindings(screen) -> list[tuple[str, Binding]]:  # noqa: ANN001
@@ -84,6 +89,8 @@ class ScreenCommands(Provider):
     def _commands(self) -> Iterable[tuple[str, IgnoreReturnCallbackType, str]]:
         screen = self.screen
         for prefix, binding in visible_bindings(screen):
+            if binding.action == "command_palette":
+                continue  # the palette is already open
             target = screen if prefix == "screen" else self.app
             run = partial(self.app.run_action, binding.action, target)
             yield full_text(binding), run, key_label(binding)

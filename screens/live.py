@@ -66,7 +66,7 @@ class LiveScreen(Screen):
     BINDINGS = [
         Binding("s", "start", "tui.key.start"),
         Binding("n", "next", "tui.key.next"),
-        Binding("space", "pause", "tui.key.pause", key_display="Space"),
+        Binding("space", "pause", "tui.key.pause", key_display="tui.keyname.space"),
         Binding("b", "back", "tui.key.back"),
         Binding("d", "defer", "tui.key.defer"),
         Binding("e", "decision", "tui.key.decision"),
@@ -77,7 +77,7 @@ class LiveScreen(Screen):
         Binding("f", "finish", "tui.key.finish"),
         Binding("c", "copy", "tui.key.copy"),
         # Not in the footer (it keeps to the meeting's own keys); in help and the palette.
-        Binding("enter", "select_row", "tui.key.select_row", key_display="Enter", show=False),
+        Binding("enter", "select_row", "tui.key.select_row", key_display="tui.keyname.enter", show=False),
         Binding("E", "decisions", "tui.key.decisions", show=False),
         Binding("K", "blockers", "tui.key.blockers", show=False),
         Binding("A", "leave", "tui.key.leave", show=False),

@@ -93,7 +93,7 @@ MESSAGES = {
     },
     "meeting.bad_target": {
         "en": "The per-case target must be between {min} and {max} seconds, not {value}.",
-        "sv": "Måltiden per ärende måste vara mellan {min} och {max} sekunder, inte {value}.",
+        "sv": "Tidsmålet per ärende måste vara mellan {min} och {max} sekunder, inte {value}.",
     },
     "meeting.bad_timebox": {
         "en": "The meeting's time box must be between {min} and {max} seconds, not {value}.",
@@ -160,7 +160,7 @@ MESSAGES = {
     "meeting.sum.no_blockers": {"en": "Waiting for: nothing", "sv": "Väntar på: inget"},
     "meeting.sum.owner": {"en": "owner: {owner}", "sv": "ansvarig: {owner}"},
     "meeting.sum.day": {"en": "Day: {mark}", "sv": "Dag: {mark}"},
-    "meeting.sum.time": {"en": "Time: {used} of target {target}", "sv": "Tid: {used} av måltid {target}"},
+    "meeting.sum.time": {"en": "Time: {used} of target {target}", "sv": "Tid: {used} av tidsmålet {target}"},
     # huddle summary command
     "meeting.summary.empty": {"en": "No cases on the huddle of {date}.", "sv": "Inga ärenden på mötet {date}."},
 }
