@@ -71,6 +71,17 @@ def test_the_secret_never_goes_on_a_command_line_or_out_again(tmp_path):
     assert "setting.oidc.secret_file" in whats and not any("the-real-secret" in w for w in whats)
 
 
+def test_only_an_admin_sets_the_identity_provider(store):
+    from huddle.errors import AccessDenied
+    from huddle.services import oidc
+    from huddle.store import Actor
+
+    nurse = store.with_actor(Actor(name="Nina", single_user=False, roles=frozenset({"nurse", "facilitator"})))
+    with pytest.raises(AccessDenied):
+        oidc.set_option(nurse, "only", "true")
+    assert not oidc.load_config(store).only
+
+
 def test_a_secret_file_others_can_read_is_refused(tmp_path):
     from huddle.errors import AccessDenied
     from huddle.services import oidc

@@ -20,11 +20,7 @@ ARGS = [
     "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Chromium (apt-get install chromium)"),
-]
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:
@@ -43,6 +39,8 @@ async def eventually(fn, predicate, timeout=30.0):  # noqa: ANN001, ANN201
     return value
 
 
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Chromium (apt-get install chromium)")
 async def test_a_participant_signs_in_at_the_provider_instead_of_the_code(db_path, store, tmp_path, oidc_provider,
                                                                           children_on_clock):
     import httpx2 as httpx
@@ -93,6 +91,13 @@ async def test_a_participant_signs_in_at_the_provider_instead_of_the_code(db_pat
                 await tab.click("#join-button")
                 who = await eventually(room.participants, lambda v: len(v) == 1)
                 assert [(p["name"], p["organisation"]) for p in who] == [("Anna Andersson", "Kalmar kommun")]
+                # Attendance is written once the page's media offer has come: wait for the row, then leave.
+
+                async def room_rows() -> list:
+                    live = await asyncio.to_thread(meeting.load_live, store, day, recover=False, audit=False)
+                    return [a for a in live.attendance if a.source == "room"]
+
+                assert await eventually(room_rows, lambda v: len(v) == 1, timeout=60)
                 await tab.click("#leave")
                 await eventually(room.participants, lambda v: v == [], timeout=10)
             finally:
@@ -105,3 +110,57 @@ async def test_a_participant_signs_in_at_the_provider_instead_of_the_code(db_pat
         hsa = s.scalars(select(Staff.hsa_id).join(Attendance, Attendance.staff_id == Staff.id)
                         .where(Attendance.source == "room")).all()
     assert hsa == ["SE2321000016-A001"]
+
+
+@pytest.mark.parametrize("mode", ["both", "idp"])
+async def test_with_both_the_code_is_still_needed_and_with_idp_it_is_not(store, tmp_path, oidc_provider, clock, mode):
+    """The room in this process (aiohttp on 127.0.0.1), signed in through the provider's forms over HTTP."""
+    import json
+    from datetime import timedelta
+
+    import aiohttp
+    import httpx2 as httpx
+    from aiohttp.test_utils import TestServer
+
+    from huddle.room.server import Room, RoomConfig, StoreAttendance
+    from huddle.serve.auth import Gate
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    configure(store.target, oidc_provider, oidc_provider.register([f"{base}/oidc/callback"]),
+              tmp_path / "client-secret", room=mode)
+    day = clock.now().date()
+    gate = Gate(store, "en", cookie="huddle_room_session", url_setting="room_url", protect_only=("/", "/ws"),
+                via="room")
+    config = RoomConfig(day=day, code="ABCDEF", expires=clock.now() + timedelta(hours=2), sign_in=gate,
+                        sign_in_mode=mode)
+    room = Room(config, StoreAttendance(store, day), clock=clock)
+    server = TestServer(room.app(), host="127.0.0.1", port=port)
+    await server.start_server()
+    try:
+        def sign_in() -> str:
+            with httpx.Client(follow_redirects=True, timeout=15) as c:
+                oidc_provider.sign_in_with_forms(c, c.get(f"{base}/"), "cilla")
+                strings = c.get(f"{base}/strings.json").json()
+                assert strings["identity"] == {"name": "Cilla Chef", "organisation": "Region Kalmar län",
+                                               "code": mode == "both"}
+                return next(ck.value for ck in c.cookies.jar if ck.name == "huddle_room_session")
+
+        sid = await asyncio.to_thread(sign_in)
+        async with aiohttp.ClientSession(cookies={"huddle_room_session": sid}) as http:
+            async with http.ws_connect(f"{base}/ws", headers={"Origin": base}) as ws:
+                await ws.send_str(json.dumps({"type": "join", "code": "", "name": "Typed Name", "role": ""}))
+                answer = json.loads((await ws.receive()).data)
+                if mode == "both":
+                    assert answer == {"type": "refused", "reason": "code"}
+                    await ws.send_str(json.dumps({"type": "join", "code": "ABCDEF", "name": "Typed Name"}))
+                    answer = json.loads((await ws.receive()).data)
+                assert answer["type"] == "welcome"
+                assert [(p.name, p.organisation, p.staff_id is not None) for p in room.participants.values()] == [
+                    ("Cilla Chef", "Region Kalmar län", True)]
+        async with aiohttp.ClientSession() as http:  # without the sign-in nobody reaches the socket
+            async with http.get(f"{base}/ws") as r:
+                assert r.status == 401
+    finally:
+        await room.close()
+        await server.close()
