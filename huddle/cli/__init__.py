@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,27 +38,6 @@ COMMANDS: dict[str, str] = {
     "settings": "huddle.cli.admin:settings_cmd",
     "oidc": "huddle.cli.oidc:oidc_cmd",
 }
-
-HELP = {
-    "init": "Create or upgrade the store.",
-    "patient": "Patients: add one to an agenda.",
-    "agenda": "Show a huddle's agenda.",
-    "import": "Import an agenda from CSV.",
-    "demo": "Make a demo store for Kalmar county, then open the app.",
-    "summary": "Per-case summaries of a huddle, ready to paste into the record.",
-    "stats": "Figures for managers over a period.",
-    "export": "One anonymous row per case over a period.",
-    "room": "Run the video room server.",
-    "serve": "Serve the app in a browser.",
-    "user": "Manage users and roles.",
-    "audit": "Print the access log.",
-    "retention": "Remove identities after the retention period.",
-    "backup": "Copy the store safely while it is in use.",
-    "calendar": "Meeting days, public holidays and local closed or extra days.",
-    "settings": "List the store's settings, or set one (admin).",
-    "oidc": "Sign-in at the region's identity provider (OpenID Connect).",
-}
-
 
 def default_db_path() -> str:
     from platformdirs import user_data_dir
@@ -134,7 +115,94 @@ def resolve_actor(store, username):  # noqa: ANN001, ANN201
     return access.actor_for_cli(store, username)
 
 
+# -- help in the chosen language -------------------------------------------------------
+# Every help text a person reads comes from the catalogue (huddle/messages/cli_help.py), looked
+# up by the command's path when the command is loaded (the language is set before Click parses):
+# ``clihelp.huddle.patient.add`` for the command, ``….opt.pnr`` for its option ``--pnr``,
+# ``….short`` for its line in a list of commands; ``clihelp.any.opt.format`` for an option many
+# commands share.  Click's own words go through HelpFormatter.
+_CLICK_HEADINGS = {
+    "Options": "clihelp.click.options",
+    "Commands": "clihelp.click.commands",
+    "Positional arguments": "clihelp.click.arguments",
+}
+_CLICK_TEXTS = {"Show this message and exit.": "clihelp.click.help", "Show the version and exit.": "clihelp.click.version"}
+
+
+def help_key(path: str, option: click.Option | None = None) -> str:
+    """The catalogue key of a command's help (``path`` like "huddle.patient.add") or of one option."""
+    key = f"clihelp.{path}"
+    return key if option is None else f"{key}.opt.{option.opts[0].lstrip('-')}"
+
+
+def localize(command: click.Command, path: str = "huddle") -> click.Command:
+    """Set ``command``'s help texts (and its subcommands') from the catalogue in the current language."""
+    from huddle.i18n import catalogue, t
+
+    texts = catalogue()
+    key = help_key(path)
+    if key in texts:
+        command.help = t(key)
+        command.short_help = t(f"{key}.short") if f"{key}.short" in texts else None
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.hidden or param.name in ("help", "version"):
+            continue
+        # The command's own text, else the one every command with that option shares (--format).
+        for option_key in (help_key(path, param), help_key("any", param)):
+            if option_key in texts:
+                param.help = t(option_key)
+                break
+    command.context_class = HelpContext
+    if isinstance(command, click.Group) and not isinstance(command, LazyGroup):
+        for name, sub in command.commands.items():
+            localize(sub, f"{path}.{name}")
+    return command
+
+
+def _click_extra(text: str) -> str:
+    """Click's "[default: 10; required]" after an option's help, in the language."""
+    from huddle.i18n import t
+
+    def words(match: re.Match[str]) -> str:
+        parts = []
+        for part in match.group(1).split("; "):
+            if part == "required":
+                part = t("clihelp.click.required")
+            elif part.startswith("default: "):
+                part = t("clihelp.click.default", value=part[len("default: "):])
+            parts.append(part)
+        return "[" + "; ".join(parts) + "]"
+
+    return re.sub(r"\[((?:default: [^\]]*|required)(?:; [^\]]*)?)\]$", words, text)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's help layout with its own words (Usage, Options, …) from the catalogue."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        from huddle.i18n import t
+
+        super().write_usage(prog, args, prefix if prefix is not None else f"{t('clihelp.click.usage')} ")
+
+    def write_heading(self, heading: str) -> None:
+        from huddle.i18n import t
+
+        super().write_heading(t(_CLICK_HEADINGS[heading]) if heading in _CLICK_HEADINGS else heading)
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        from huddle.i18n import t
+
+        shown = [(term, _click_extra(t(_CLICK_TEXTS[text]) if text in _CLICK_TEXTS else text)) for term, text in rows]
+        super().write_dl(shown, col_max, col_spacing)
+
+
+class HelpContext(click.Context):
+    formatter_class = HelpFormatter
+
+
 class LazyGroup(click.Group):
+    context_class = HelpContext
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
@@ -144,14 +212,25 @@ class LazyGroup(click.Group):
             return None
         module, attr = target.split(":")
         try:
-            return getattr(importlib.import_module(module), attr)
+            command = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError):
             return None
+        return localize(command, f"huddle.{name}")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
+        from huddle.i18n import t
+
+        # Each command's short line without importing its module (so --help stays quick).
+        rows = [(name, t(f"clihelp.huddle.{name}.short") if f"clihelp.huddle.{name}.short" in _catalogue()
+                 else t(f"clihelp.huddle.{name}")) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _catalogue() -> dict:
+    from huddle.i18n import catalogue
+
+    return catalogue()
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -262,6 +341,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(argv if argv is not None else sys.argv[1:])
     debug = "--debug" in args
     _early_language(args)
+    localize(cli)
     try:
         try:
             result = cli.main(args=argv, prog_name="huddle", standalone_mode=False)
