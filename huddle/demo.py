@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -141,7 +142,15 @@ def _prepare(target: str) -> None:
             p.unlink()
 
 
-def seed_demo(target: str, *, seed: int = 2026, weeks: int = 8, clock: Clock | None = None) -> DemoSummary:
+def seed_demo(
+    target: str,
+    *,
+    seed: int = 2026,
+    weeks: int = 8,
+    clock: Clock | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
+    """Make the demo store at ``target``; ``progress(done, total)`` after each meeting day is written."""
     from huddle.store import Store
 
     _prepare(target)
@@ -149,7 +158,7 @@ def seed_demo(target: str, *, seed: int = 2026, weeks: int = 8, clock: Clock | N
     store = Store.open(target, create=True, clock=clock)
     try:
         with store.write() as s:
-            counts = _seed(s, random.Random(seed), local_date(clock.now()), weeks, store.now_db())
+            counts = _seed(s, random.Random(seed), local_date(clock.now()), weeks, store.now_db(), progress)
         return DemoSummary(str(store.path or target), *counts)
     finally:
         store.close()
@@ -159,7 +168,10 @@ def _utc(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
 
 
-def _seed(s, rng: random.Random, today: date, weeks: int, now: datetime) -> tuple[int, int]:  # noqa: ANN001, C901
+def _seed(  # noqa: C901
+    s, rng: random.Random, today: date, weeks: int, now: datetime,  # noqa: ANN001
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
     from db.models import (
         Attendance,
         AuditEvent,
@@ -233,7 +245,9 @@ def _seed(s, rng: random.Random, today: date, weeks: int, now: datetime) -> tupl
 
     used: set[str] = set()
     readied: set[int] = set()
-    for hday in days + [upcoming]:
+    for done, hday in enumerate(days + [upcoming]):
+        if progress is not None:
+            progress(done, len(days) + 1)
         planned = hday == upcoming
         start = _utc(hday, cfg.meeting_time, tz)
         h = Huddle(
@@ -383,4 +397,6 @@ def _seed(s, rng: random.Random, today: date, weeks: int, now: datetime) -> tupl
             rebuild(s)
     except ImportError:
         pass
+    if progress is not None:
+        progress(len(days) + 1, len(days) + 1)
     return len(days) + 1, n_cases

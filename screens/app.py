@@ -101,7 +101,13 @@ class HuddleApp(App[None]):
         return AgendaScreen(day=self.start_day)
 
     def on_mount(self) -> None:
+        from screens.backend import store_label
+
         self.title = t("tui.title")
+        # The header says which store is open (a demo store and the real one look alike).
+        target = self.store.target if self.store is not None else self.store_target
+        if target:
+            self.sub_title = t("tui.store_open", store=store_label(target))
         # The store is opened once the first screen has painted (its screen calls open_store
         # after its first refresh); the timer is only a fallback.
         self.set_timer(1.0, self.open_store)

@@ -25,6 +25,17 @@ class StartInfo:
     provider_only: bool = False
 
 
+def store_label(target: str) -> str:
+    """Which store is open, as the header says it: the file's name, or the URL without its password."""
+    if "://" not in target:
+        from pathlib import Path
+
+        return Path(target).name or target
+    from db.engine import shown  # a URL: the app needs SQLAlchemy for it anyway
+
+    return shown(target)
+
+
 def open_store(target: str, clock) -> Any:  # noqa: ANN001
     from huddle.store import Store
 

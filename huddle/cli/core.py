@@ -15,6 +15,29 @@ pass_ctx = click.make_pass_decorator(Context)
 FORMATS = click.Choice(["table", "json", "csv"])
 
 
+def shown_text(text: str) -> str:
+    from huddle.text import shown
+
+    return shown(text)
+
+
+def _demo_progress(where: str):  # noqa: ANN202
+    """Say where the store goes once the seeding starts (a refused store prints only its one
+    error line), then count the meeting days written, on a terminal only (stderr: stdout keeps
+    the one result line)."""
+    stream = sys.stderr
+
+    def progress(done: int, total: int) -> None:
+        if done == 0:
+            stream.write(shown_text(t("demo.making", path=where)) + "\n")
+        if stream.isatty():
+            end = "\n" if done >= total else ""
+            stream.write(f"\r{t('demo.progress', done=done, total=total)}{end}")
+        stream.flush()
+
+    return progress
+
+
 def say(text: str) -> None:
     """One line (or a few) for the person at the terminal: store text in it is shown, never obeyed."""
     from huddle.text import shown
@@ -145,7 +168,9 @@ def demo_cmd(ctx: Context, no_tui: bool, seed: int, weeks: int) -> None:
         require_terminal()  # before the store is made: a refusal writes nothing
     if not ctx.db and not os.environ.get("HUDDLE_DB"):
         ctx.db = demo_db_path()
-    summary = seed_demo(ctx.target, seed=seed, weeks=weeks)
+    from db.engine import shown
+
+    summary = seed_demo(ctx.target, seed=seed, weeks=weeks, progress=_demo_progress(shown(ctx.target)))
     say(t("demo.seeded", path=summary.path, huddles=summary.huddles, cases=summary.cases))
     if not no_tui:
         from huddle.cli.app import run_app

@@ -201,6 +201,14 @@ MESSAGES = {
         "en": "Demo store for Kalmar county at {path}: {huddles} huddles, {cases} cases (fictitious patients).",
         "sv": "Demodatabas för Kalmar län i {path}: {huddles} möten, {cases} ärenden (påhittade patienter).",
     },
+    "demo.making": {
+        "en": "Making a demo store at {path} (fictitious patients)…",
+        "sv": "Skapar en demodatabas i {path} (påhittade patienter)…",
+    },
+    "demo.progress": {
+        "en": "Meeting days written: {done} of {total}",
+        "sv": "Mötesdagar skrivna: {done} av {total}",
+    },
     "demo.not_empty": {
         "en": "{path} already holds data; the demo only seeds an empty store or its own demo file.",
         "sv": "{path} innehåller redan data; demon fyller bara en tom databas eller sin egen demofil.",

@@ -3,6 +3,7 @@
 MESSAGES = {
     # app
     "tui.title": {"en": "huddle", "sv": "huddle"},
+    "tui.store_open": {"en": "store {store}", "sv": "databas {store}"},
     "tui.loading": {"en": "Opening the store…", "sv": "Öppnar databasen…"},
     "tui.error": {"en": "Could not do that: {detail}", "sv": "Det gick inte: {detail}"},
     "tui.not_installed": {
