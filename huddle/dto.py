@@ -28,6 +28,7 @@ class CaseRow(ShownText):
     seconds: float = 0.0
     defer_reason: str | None = None
     carried: bool = False
+    carried_from: date | None = None  # the day of the huddle it was carried over from (agenda rows)
 
     def to_json(self) -> dict:
         return {

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from screens.app import HuddleApp
 
 # Long cells are cut at a word with an ellipsis; the whole text is in the edit dialog and on the live card.
-MAX_WIDTHS = {"unit": 28, "municipality": 16, "added_by": 18, "question": 60}
+MAX_WIDTHS = {"unit": 28, "municipality": 16, "added_by": 22, "question": 60}
 # What the shrinkable columns may come down to so the question keeps a column on a narrow terminal.
 MIN_WIDTHS = {"name": 12, "unit": 10, "municipality": 9, "added_by": 8}
 MIN_QUESTION = 20
@@ -161,23 +161,30 @@ class AgendaScreen(Screen):
         cells = []
         for r in rows:
             question = r.question.replace("\n", " ")
+            # A carried case was put here by the meeting, not by a person: say where it came from.
+            if r.carried_from is not None:
+                added_by = t("tui.agenda.carried_from", **weekday_date(r.carried_from))
+            else:
+                added_by = r.added_by or ""
             cells.append(
                 (
                     str(r.case_id),
                     [
-                        Text(str(r.position)),
+                        Text(("↻" if r.carried else "") + str(r.position)),
                         Text(r.name or ""),
                         Text(r.pnr or ""),
                         Text(t(f"state.{r.state}")),
                         Text(r.unit or ""),
                         Text(r.municipality or ""),
-                        Text(r.added_by or ""),
+                        Text(added_by),
                         Text(question),
                     ],
                 )
             )
         fill_table(table, self.columns(), self._fitted(table, cells), max_widths=MAX_WIDTHS)
         status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
+        if any(r.carried for r in rows):
+            status += "   " + t("tui.live.legend_carried")  # the mark explained, as on the live list
         self.query_one("#agenda-status", Static).update(status)
         target = self._select_after
         self._select_after = None

@@ -94,6 +94,8 @@ MESSAGES = {
     "tui.keyshort.agenda": {"en": "Agenda", "sv": "Agenda"},
     # agenda screen
     "tui.agenda.heading": {"en": "Agenda for {weekday} {date}", "sv": "Agenda för {weekday} {date}"},
+    # the agenda's "Added by" cell of a case the meeting carried over (its mark ↻ is explained below)
+    "tui.agenda.carried_from": {"en": "From {weekday} {date}", "sv": "Från {weekday} {date}"},
     "tui.agenda.state": {"en": "Meeting: {state}", "sv": "Mötet: {state}"},
     "tui.agenda.empty": {
         "en": "No patients on this agenda yet. Press a to add one.",

@@ -215,8 +215,11 @@ def _day_rows(s: Session, day: date, store: Store) -> list[CaseRow]:
     Loading every case, patient and interval as ORM objects made a 20-case agenda
     cost ~7 ms, mostly in building ~190 objects that were thrown away at once.
     """
+    from sqlalchemy.orm import aliased
+
     from db.models import CaseInterval
 
+    earlier_case, earlier_huddle = aliased(Case), aliased(Huddle)
     on_day = select(Case.id).join(Huddle, Huddle.id == Case.huddle_id).where(Huddle.date == day)
     cases = s.execute(
         select(
@@ -224,8 +227,11 @@ def _day_rows(s: Session, day: date, store: Store) -> list[CaseRow]:
             Case.unit, Patient.unit.label("patient_unit"), Case.municipality,
             Patient.municipality.label("patient_municipality"), Case.question, Case.state, Case.added_by,
             Case.added_at, Case.version, Case.defer_reason, Case.carried_from_id,
+            earlier_huddle.date.label("carried_from_date"),
         )
         .join(Patient, Patient.id == Case.patient_id)
+        .outerjoin(earlier_case, earlier_case.id == Case.carried_from_id)
+        .outerjoin(earlier_huddle, earlier_huddle.id == earlier_case.huddle_id)
         .where(Case.id.in_(on_day))
         .order_by(Case.position)
     ).all()
@@ -265,6 +271,7 @@ def case_row(c, day: date, seconds: float) -> CaseRow:  # noqa: ANN001
         seconds=seconds,
         defer_reason=c.defer_reason,
         carried=c.carried_from_id is not None,
+        carried_from=getattr(c, "carried_from_date", None),
     )
 
 
