@@ -328,6 +328,19 @@ class Room:
             await _send(ws, {"type": "refused", "reason": "slow", "retry_after": int(wait) + 1})
             return None
         code_needed = session is None or self.config.sign_in_mode != "idp"
+        if code_needed and self.throttle.slowed(who):
+            # The address has used its budget of wrong codes: slowed, never shut. Its joins take
+            # turns, each held before the code is checked, right or wrong (a flood learns nothing
+            # sooner); a colleague with the right code is let in after the wait.
+            lane = self.throttle.lane(who)
+            if lane is None:
+                await _send(ws, {"type": "refused", "reason": "slow", "retry_after": int(self.throttle.max_s) + 1})
+                return None
+            async with lane:
+                try:
+                    await asyncio.wait_for(self._closing.wait(), self.throttle.max_s)
+                except TimeoutError:
+                    pass
         if code_needed and not matches(self.config.code, str(data.get("code") or "")):
             delay = self.throttle.fail(who, tries + 1)
             # Only this connection waits; a colleague on the same address is answered meanwhile.
