@@ -413,3 +413,19 @@ async def test_a_name_with_terminal_sequences_reaches_nobody_as_a_command(room, 
         people = await r.json()
     assert not _obeyable(json.dumps(people, ensure_ascii=False)) and "Eva Ek" in {p["name"] for p in people}
     assert {a.name for a in room_attendance(store)} == {"Eva Ek", "Bo"}
+
+
+async def test_an_offer_whose_media_never_comes_up_holds_no_place_and_writes_no_attendance(room, store, monkeypatch):
+    """Joined with the code, sent an offer, then never answered ICE: the place held for a minute and
+    the person was recorded as attending. Now they attend once media flows, or not at all."""
+    import huddle.room.server as server
+
+    monkeypatch.setattr(server, "MEDIA_TIMEOUT_S", 0.5)
+    half = peer(room, "Half Offer")
+    await half.join(CODE, wait_present=False)
+    await half.pc.close()  # the client's side of the media never comes up
+    assert await until(lambda: room.participants == {}, timeout=15)
+    assert room_attendance(store) == []
+    whole = peer(room, "Anna Nurse")
+    await whole.join(CODE)  # media flows: she attends
+    assert [a.name for a in room_attendance(store)] == ["Anna Nurse"]

@@ -188,8 +188,9 @@ class PythonParticipant:
         self._tasks: list[asyncio.Task] = []
         self.banner_event = asyncio.Event()
         self.roster_event = asyncio.Event()
+        self.present = asyncio.Event()  # the room has recorded the attendance (media flows)
 
-    async def join(self, code: str, *, ssl=None) -> dict:  # noqa: ANN001
+    async def join(self, code: str, *, ssl=None, wait_present: bool = True) -> dict:  # noqa: ANN001
         self.session = ClientSession()
         ws_url = self.base_url.replace("http", "ws", 1) + "/ws"
         self.ws = ws = await self.session.ws_connect(ws_url, **({"ssl": ssl} if ssl is not None else {}))
@@ -257,10 +258,15 @@ class PythonParticipant:
         self.timings["answer"] = time.monotonic() - self.joined_at
         await pc.setRemoteDescription(RTCSessionDescription(sdp=msg["sdp"], type="answer"))
         self._tasks.append(asyncio.ensure_future(self._listen(ws)))
+        if wait_present:
+            # Joined, as a person sees it: media flows and the room has recorded the attendance.
+            await asyncio.wait_for(self.present.wait(), 60)
         return self.welcome
 
     def _handle(self, msg: dict) -> None:
-        if msg.get("type") == "roster":
+        if msg.get("type") == "present":
+            self.present.set()
+        elif msg.get("type") == "roster":
             self.roster = msg
             self.roster_event.set()
 

@@ -41,6 +41,8 @@ NAME_MAX = 80
 # A join holds a place only while its media is being set up: the page asks for the camera before
 # it joins, so its offer follows the welcome within a second; a join with no offer by then is let go.
 OFFER_TIMEOUT_S = 5.0
+# After the offer, media must flow (ICE and DTLS up) within this limit, or the place is given back.
+MEDIA_TIMEOUT_S = 15.0
 WATCH_S = 1.5  # how often the room reads the meeting's state from the store (banner, finished)
 
 
@@ -140,6 +142,7 @@ class Participant:
     audio_slots: list[tuple[str, SlotTrack]] = field(default_factory=list)
     assigned: dict[str, int] = field(default_factory=dict)  # other participant id -> slot index
     connected: bool = False
+    media_up: bool = False  # ICE and DTLS are up: media flows, so they attend
     left: bool = False
 
     def public(self) -> dict:
@@ -406,10 +409,16 @@ class Room:
             # Gone while the join was being written: leave() found no attendance to close, so close
             # it here, or the store keeps them in the room for ever.
             await self._close_attendance(p)
+        elif not p.left:
+            await _send(p.ws, {"type": "present"})  # recorded as attending (the page may ignore it)
 
     def _offer_overdue(self, p: Participant) -> None:
         if p.pc is None and not p.left:
             asyncio.ensure_future(self.leave(p, "no offer"))
+
+    def _media_overdue(self, p: Participant) -> None:
+        if not p.left and p.attendance_id is None and not p.media_up:
+            asyncio.ensure_future(self.leave(p, "no media"))
 
     async def _offer(self, p: Participant, data: dict) -> None:
         from aiortc.rtcpeerconnection import filter_preferred_codecs
@@ -421,8 +430,9 @@ class Room:
         received: list = []
         self._wire(p, pc, received)
         await pc.setRemoteDescription(RTCSessionDescription(sdp=str(data.get("sdp") or ""), type="offer"))
-        # Media is being set up: now they attend.  Written while the answer is made (ICE gathering).
-        recorded = asyncio.ensure_future(self._record_join(p))
+        # They attend once media flows (see _wire: connectionState "connected"); an offer whose
+        # media never comes up holds the place only until MEDIA_TIMEOUT_S.
+        asyncio.get_running_loop().call_later(MEDIA_TIMEOUT_S, self._media_overdue, p)
 
         layout = data.get("layout") or {}
         by_mid = {t.mid: t for t in pc.getTransceivers()}
@@ -468,7 +478,6 @@ class Room:
                 p.drains.append(asyncio.ensure_future(_drain(track)))
 
         await pc.setLocalDescription(await pc.createAnswer())
-        await recorded
         if p.left:
             return
         await _send(p.ws, {"type": "answer", "sdp": pc.localDescription.sdp})
@@ -504,6 +513,9 @@ class Room:
 
         @pc.on("connectionstatechange")
         async def on_state() -> None:
+            if pc.connectionState == "connected" and not p.media_up and not p.left:
+                p.media_up = True  # media flows: now they attend (written in a thread, off the media path)
+                await self._record_join(p)
             if pc.connectionState in ("failed", "closed") and not p.left:
                 await self.leave(p, f"ice {pc.connectionState}")
 
