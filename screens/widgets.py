@@ -219,15 +219,23 @@ class AttendanceView(Static):
 
     def show(self, live) -> None:  # noqa: ANN001
         out = Text(t("tui.att.title"), style="bold")
-        present = [a for a in (live.attendance if live else ()) if a.left_at is None]
+        rows = live.attendance if live else ()
+        present = [a for a in rows if a.left_at is None]
+        here = {(a.name, a.organisation) for a in present}
+        # Who was in the meeting and has gone (the room's or a manual leave), once each.
+        gone = list(dict.fromkeys(
+            (a.name, a.organisation) for a in rows if a.left_at is not None and (a.name, a.organisation) not in here))
         if not present:
-            out.append("\n" + t("tui.att.none"))
+            out.append("\n" + t("tui.att.nobody_now" if gone else "tui.att.none"))
         by_org: dict[str, list] = {}
         for a in present:
             by_org.setdefault(a.organisation or t("tui.card.none"), []).append(a)
         for org in sorted(by_org):
             out.append(f"\n{org}: ", style="bold")
             out.append(", ".join(f"{a.name} ({role_label(a.role)})" for a in by_org[org]))
+        if gone:
+            out.append("\n" + t("tui.att.left", names=", ".join(
+                name + (f" ({org})" if org else "") for name, org in gone)))
         missing = live.missing_roles if live else ()
         self.set_class(bool(missing), "-missing")
         if missing:

@@ -445,3 +445,25 @@ async def test_n_and_p_step_over_christmas_and_a_locally_closed_day(store, clock
         assert screen.day == date(2026, 12, 28)
         await press(app, pilot, "t")
         assert screen.day == date(2026, 12, 23)
+
+
+async def test_the_attendance_box_shows_who_attended_after_they_left(store, clock):
+    """Someone who joined from the room (started by hand, another process) and left: the live screen
+    says they attended, not 'nobody registered yet'."""
+    from huddle.services import meeting
+    from screens.widgets import AttendanceView
+
+    seed(store)
+    eva = meeting.attendance_join(store, MONDAY, name="Eva Ek", organisation="Oskarshamns kommun",
+                                  role="needs_assessor", source="room")
+    meeting.attendance_leave(store, eva.attendance_id)
+    app = make_app(store=store, clock=clock, start="live", day=MONDAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        text = str(app.screen.query_one(AttendanceView).render())
+        assert "Nobody here now." in text and "Attended, has left: Eva Ek (Oskarshamns kommun)" in text
+        meeting.attendance_join(store, MONDAY, name="Bo Berg", organisation="Region Kalmar län", role="physician")
+        app.screen.reload()
+        await wait_until(pilot, lambda: "Bo Berg" in str(app.screen.query_one(AttendanceView).render()), "Bo")
+        text = str(app.screen.query_one(AttendanceView).render())
+        assert "Region Kalmar län: Bo Berg (physician)" in text and "Attended, has left: Eva Ek" in text

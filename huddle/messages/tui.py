@@ -220,6 +220,8 @@ MESSAGES = {
     "tui.card.none": {"en": "—", "sv": "—"},
     "tui.att.title": {"en": "Attendance", "sv": "Närvaro"},
     "tui.att.none": {"en": "Nobody registered yet (press a).", "sv": "Ingen registrerad ännu (tryck a)."},
+    "tui.att.nobody_now": {"en": "Nobody here now.", "sv": "Ingen här just nu."},
+    "tui.att.left": {"en": "Attended, has left: {names}", "sv": "Deltog, har gått: {names}"},
     "tui.att.missing": {"en": "MISSING: {roles}", "sv": "SAKNAS: {roles}"},
     "tui.att.complete": {"en": "All needed roles are present.", "sv": "Alla roller som behövs är med."},
     "tui.att.joined": {"en": "{name} joined.", "sv": "{name} anslöt."},
