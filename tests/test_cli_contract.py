@@ -387,6 +387,7 @@ def test_a_command_that_reads_never_makes_a_store_a_typo_in_db_is_told(tmp_path,
 @pytest.mark.parametrize("argv", [
     ["user", "add", "bo", "--name", "Bo Berg", "--role", "nurse"],  # the first user must be an admin
     ["room", "--date", "2026-01-05"],  # a huddle that is over
+    ["room", "--date", "2027-12-25"],  # Christmas Day: no meeting
 ], ids=" ".join)
 def test_a_refused_command_on_a_new_path_leaves_no_file(tmp_path, monkeypatch, argv):
     monkeypatch.setenv("HUDDLE_NEW_PASSWORD", "a long enough password")

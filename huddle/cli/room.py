@@ -82,6 +82,8 @@ def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert:
     tz = cfg.tz
     port = cfg.room_port if port is None else port
     today = local_date(store.now(), tz)
+    if day is not None:
+        cfg.calendar.check(day)  # a room for Christmas Day, as for a patient on it: refused, says the next
     day = day or today
     expires = end_of_day(day, tz)
     from huddle.room.lease import RoomLease
