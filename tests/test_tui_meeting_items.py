@@ -113,7 +113,9 @@ async def test_open_items_from_an_earlier_meeting_are_closed_by_keyboard(store, 
         await press(app, pilot, "enter")
         await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count == 0, "the person left")
         await press(app, pilot, "escape")
-        assert "Sara Svensson" not in _text(app, "#live-attendance")
+        # No longer among those here; still named as having attended.
+        here, _, gone = _text(app, "#live-attendance").partition(i18n.t("tui.att.left", names="").strip())
+        assert "Sara Svensson" not in here and "Sara Svensson (Avd 12)" in gone
 
     whats = _audit_whats(store)
     assert {"decision.done", "decision.withdraw", "blocker.resolve", "attendance.leave"} <= set(whats)
