@@ -71,6 +71,13 @@ def test_the_secret_never_goes_on_a_command_line_or_out_again(tmp_path):
     assert "setting.oidc.secret_file" in whats and not any("the-real-secret" in w for w in whats)
 
 
+def test_oidc_login_without_a_provider_says_so(tmp_path):
+    db = tmp_path / "huddle.db"
+    assert run_huddle("init", db=db).returncode == 0
+    r = run_huddle("oidc", "login", db=db)
+    assert r.returncode == 3 and b"No identity provider is configured" in r.stderr and r.stdout == b""
+
+
 def test_only_an_admin_sets_the_identity_provider(store):
     from huddle.errors import AccessDenied
     from huddle.services import oidc

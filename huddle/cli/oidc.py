@@ -45,6 +45,16 @@ def set_cmd(ctx: Context, name: str, value: str) -> None:
 @pass_ctx
 def login_cmd(ctx: Context) -> None:
     """Sign in at the identity provider (device code) and say who you are; nothing is kept on disk."""
+    from huddle.errors import AccessDenied
+    from huddle.services import oidc
+    from huddle.store import Store
+
+    probe = Store.open(ctx.target, create=False)
+    try:
+        if not oidc.is_active(probe):  # without a provider there is nobody to sign in at
+            raise AccessDenied("oidc.not_configured")
+    finally:
+        probe.close()
     store = ctx.store(create=False)
     actor = store.actor
     say(t("oidc.signed_in", name=actor.name, organisation=actor.organisation or "-", hsa_id=actor.hsa_id or "-"))

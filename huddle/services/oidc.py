@@ -497,6 +497,18 @@ def poll_device(provider: Provider, code: DeviceCode, *, cancel: threading.Event
             return dict(token)
 
 
+def _napper(cancel: threading.Event | None) -> Callable[[float], None]:
+    """A sleep that ends early once ``cancel`` is set: short ``time.sleep`` naps, not ``Event.wait(timeout)``,
+    whose timed wait hung under libfaketime (CI runs the suite under faketime)."""
+
+    def nap(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while (cancel is None or not cancel.is_set()) and (left := end - time.monotonic()) > 0:
+            time.sleep(min(0.2, left))
+
+    return nap
+
+
 def device_sign_in(store: Store, *, show: Callable[[DeviceCode], None],
                    cancel: threading.Event | None = None) -> Actor:
     """The whole device sign-in: code shown by ``show``, confirmed in a browser, verified, logged."""
@@ -505,7 +517,7 @@ def device_sign_in(store: Store, *, show: Callable[[DeviceCode], None],
         provider = discover(cfg)
         code = start_device(provider)
         show(code)
-        token = poll_device(provider, code, cancel=cancel, sleep=cancel.wait if cancel is not None else time.sleep)
+        token = poll_device(provider, code, cancel=cancel, sleep=_napper(cancel))
     except HuddleError as exc:
         if exc.key != "oidc.cancelled":
             log_refusal(store, exc, via="device")
