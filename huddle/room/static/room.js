@@ -199,7 +199,12 @@
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     ws = new WebSocket(scheme + location.host + "/ws");
     ws.onopen = hello;
-    ws.onmessage = async (ev) => {
+    // One message at a time, in order: "welcome" (which waits for the camera and ICE gathering),
+    // "answer" and "roster" each finish before the next is handled, so a roster is never drawn
+    // against a connection that has not taken its answer yet.
+    let inbox = Promise.resolve();
+    ws.onmessage = (ev) => { inbox = inbox.then(() => handle(ev)).catch((e) => console.error(e)); };
+    const handle = async (ev) => {
       const msg = JSON.parse(ev.data);
       if (msg.type === "refused") {
         if (me) gone(t("refused_" + msg.reason));
