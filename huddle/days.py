@@ -108,7 +108,3 @@ def is_meeting_day(d: date) -> bool:
 
 def next_meeting_day(d: date, *, include_today: bool = True) -> date:
     return SWEDISH.next(d, include_today=include_today)
-
-
-def previous_meeting_day(d: date) -> date:
-    return SWEDISH.previous(d)
