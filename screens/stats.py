@@ -8,6 +8,7 @@ only shows what comes back.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -32,6 +33,14 @@ COLUMNS = (
     "deferred", "discharge_ready_days", "payment_liable_days", "home_visits", "red_days", "suggested_target_s",
 )
 MEETING_COLUMNS = ("date", "agenda_cases", "cases", "mean_s", "within_target_share", "deferred", "meeting_s", "red_days")
+
+
+def _heading(column: str) -> str:
+    """A column's heading on the screen: long ones on two lines ("stats.head.*"), so that every
+    column of the Swedish table fits in 140 cells; the command line keeps the one-line "stats.col.*"."""
+    key = f"stats.head.{column}"
+    text = t(key)
+    return t(f"stats.col.{column}") if text == key else text
 
 
 def trend_bucket(start: date, end: date) -> str:
@@ -103,14 +112,24 @@ class TrendPlot(PlotextPlot):
             plt.plot(xs, p90, label="p90", marker="braille")
             plt.plot(xs, median, label=t("stats.col.median_s"), marker="braille")
             plt.plot(xs, [target] * len(xs), label=t("stats.screen.target"), marker="dot")
-            step = max(1, len(xs) // 8)
-            plt.xticks(xs[::step], labels[::step])
             # Whole seconds, so no decimal mark (plotext writes "475.0" whatever the language).
             low, high = min([*median, target]), max([*p90, target])
             ticks: list[float] = sorted({float(round(low + (high - low) * i / 4)) for i in range(5)})
             plt.yticks(ticks, [number(v, 0) for v in ticks])
         plt.ylabel(t("stats.screen.seconds"))
         self.refresh()
+
+    def render(self) -> RenderResult:
+        # The date labels are chosen for the width the plot has now: each label gets twice its own
+        # width, so no two ever compete for the same cells. (plotext places crowded labels in the
+        # order of a set, which made the axis differ from one run of the app to the next.)
+        if self.labels:
+            xs = list(range(1, len(self.labels) + 1))
+            room = max(10, self.size.width - 8)  # the y-axis labels and the frame
+            widest = max(len(label) for label in self.labels)
+            step = max(1, math.ceil(2 * widest * max(1, len(xs) - 1) / room))
+            self.plt.xticks(xs[::step], self.labels[::step])
+        return super().render()
 
 
 @dataclass(frozen=True)
@@ -219,9 +238,9 @@ class StatsScreen(Screen):
         yield Static(t("stats.screen.loading"), id="stats-summary")
         with Horizontal(id="stats-main"):
             with Vertical(id="stats-left"):
-                yield DataTable(id="stats-groups", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="stats-groups", cursor_type="row", zebra_stripes=True, header_height=2)
                 yield Static("", id="stats-meetings-title")
-                yield DataTable(id="stats-meetings", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="stats-meetings", cursor_type="row", zebra_stripes=True, header_height=2)
             yield TrendPlot(id="stats-trend")
         yield Static(t("stats.screen.hint"), id="stats-status")
         yield Footer()
@@ -229,10 +248,10 @@ class StatsScreen(Screen):
     def on_mount(self) -> None:
         groups = self.query_one("#stats-groups", DataTable)
         for c in COLUMNS:
-            groups.add_column(t(f"stats.col.{c}"), key=c)
+            groups.add_column(_heading(c), key=c)
         meetings = self.query_one("#stats-meetings", DataTable)
         for c in MEETING_COLUMNS:
-            meetings.add_column(t(f"stats.col.{c}"), key=c)
+            meetings.add_column(_heading(c), key=c)
         meetings.display = False
         groups.focus()
         self.load(_Query(None, None, None))

@@ -229,9 +229,10 @@ async def test_a_focused_date_field_shows_its_whole_date(manager_store, lang, si
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])
-async def test_at_140_columns_the_readiness_and_liable_days_are_in_view(manager_store, lang) -> None:
+async def test_at_140_columns_every_column_with_readiness_and_liable_days_is_in_view(manager_store, lang) -> None:
     from huddle import i18n
     from huddle.services import stats
+    from screens.stats import COLUMNS, _heading
 
     i18n.set_language(lang)
     app = StatsApp(manager_store)
@@ -239,7 +240,13 @@ async def test_at_140_columns_the_readiness_and_liable_days_are_in_view(manager_
         await _settle(pilot)
         text = _shown(app)
         overall = stats.figures(manager_store, datetime(2026, 10, 29).date(), NOW.date()).overall
-        assert i18n.t("stats.col.discharge_ready_days") in text and i18n.t("stats.col.payment_liable_days") in text
+        lines = [line for line in text.splitlines() if line.strip()]
+        at = next(i for i, line in enumerate(lines) if line.strip().startswith(i18n.t("stats.col.key")))
+        for column in COLUMNS:  # the whole heading, on its two lines, in the rendered screen
+            first, *rest = _heading(column).split("\n")
+            assert first in lines[at], (column, lines[at])
+            for more in rest:
+                assert more in lines[at + 1], (column, lines[at + 1])
         row = next(line for line in text.splitlines() if line.strip().startswith(i18n.t("stats.overall")))
         cells = row.split()
         assert str(overall.discharge_ready_days) in cells and str(overall.payment_liable_days) in cells
