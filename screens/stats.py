@@ -124,7 +124,7 @@ class TrendPlot(PlotextPlot):
         # width, so no two ever compete for the same cells. (plotext places crowded labels in the
         # order of a set, which made the axis differ from one run of the app to the next.)
         if self.labels:
-            xs = list(range(1, len(self.labels) + 1))
+            xs: list[float] = list(range(1, len(self.labels) + 1))
             room = max(10, self.size.width - 8)  # the y-axis labels and the frame
             widest = max(len(label) for label in self.labels)
             step = max(1, math.ceil(2 * widest * max(1, len(xs) - 1) / room))
