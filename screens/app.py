@@ -297,8 +297,10 @@ class HuddleApp(App[None]):
         """Textual's palette with our placeholder (its own says "Search for commands…" in any language)."""
         from textual.command import CommandPalette
 
+        from screens.commands import Palette
+
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            self.push_screen(CommandPalette(placeholder=t("tui.palette.placeholder"), id="--command-palette"))
+            self.push_screen(Palette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette commands in the current language.

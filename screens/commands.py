@@ -11,9 +11,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 
+from rich.align import Align
+from rich.text import Text
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.types import IgnoreReturnCallbackType
+from textual.widgets.option_list import Option
 
 from huddle.i18n import t
 
@@ -115,3 +118,29 @@ def _check(owner, action: str) -> bool | None:  # noqa: ANN001
     except Exception:  # noqa: BLE001
         return True
     return owner.check_action(name, args)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its own words in the person's language: the placeholder, and
+    "No matches found" when a search finds nothing.
+
+    Textual writes that line in a private method (``_start_no_matches_countdown``, textual 8.2;
+    pinned <9 in pyproject.toml): this is the same method with the catalogue's text."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder=t("tui.palette.placeholder"), id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(t("tui.palette.no_matches"), style="not bold")), disabled=True,
+                           id=self._NO_MATCHES)
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

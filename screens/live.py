@@ -67,16 +67,17 @@ class LiveScreen(Screen):
         Binding("s", "start", "tui.key.start"),
         Binding("n", "next", "tui.key.next"),
         Binding("space", "pause", "tui.key.pause", key_display="tui.keyname.space"),
-        Binding("b", "back", "tui.key.back"),
         Binding("d", "defer", "tui.key.defer"),
         Binding("e", "decision", "tui.key.decision"),
         Binding("r", "readiness", "tui.key.readiness"),
         Binding("k", "blocker", "tui.key.blocker"),
         Binding("g", "day_mark", "tui.key.day"),
-        Binding("a", "attendance", "tui.key.attendance"),
         Binding("f", "finish", "tui.key.finish"),
         Binding("c", "copy", "tui.key.copy"),
-        # Not in the footer (it keeps to the meeting's own keys); in help and the palette.
+        # Not in the footer (it keeps to the keys of every case, so that the Swedish footer fits 100
+        # columns with "? Hjälp" at its end); in help and the palette.
+        Binding("b", "back", "tui.key.back", show=False),
+        Binding("a", "attendance", "tui.key.attendance", show=False),
         Binding("enter", "select_row", "tui.key.select_row", key_display="tui.keyname.enter", show=False),
         Binding("E", "decisions", "tui.key.decisions", show=False),
         Binding("K", "blockers", "tui.key.blockers", show=False),

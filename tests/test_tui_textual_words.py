@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from huddle import i18n
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, seed, settle, wait_until
+from tests.tui_helpers import MONDAY, screen_lines, seed, settle, wait_until
 
 SIZE = (100, 30)
 
@@ -68,7 +68,7 @@ async def test_footer_help_and_palette_speak_the_language(store, clock, lang, pa
             assert not {"Theme", "Quit", "Keys", "Maximize"} & set(commands)
 
 
-@pytest.mark.parametrize(("lang", "space", "finish"), [("sv", "Mellanslag", "Avsluta möte"), ("en", "Space", "Finish")])
+@pytest.mark.parametrize(("lang", "space", "finish"), [("sv", "Mellanslag", "Avsluta"), ("en", "Space", "Finish")])
 async def test_live_footer_names_space_and_finish_in_the_language(store, clock, lang, space, finish):
     i18n.set_language(lang)
     seed(store)
@@ -89,6 +89,34 @@ async def test_live_footer_names_space_and_finish_in_the_language(store, clock, 
             # f ends the meeting, Ctrl+Q closes the app: two different words
             app_keys = str(app.screen.query_one("#help-app-keys").render())
             assert "Stäng huddle" in app_keys and "Avsluta mötet" in keys
+
+
+@pytest.mark.parametrize(("lang", "copy", "help_key"), [("sv", "c Kopiera", "? Hjälp"), ("en", "c Copy", "? Help")])
+async def test_the_live_footer_fits_100_columns_to_its_last_key(store, clock, lang, copy, help_key):
+    """A running meeting at 100x30: the footer ends with copy and help, not cut off before them."""
+    i18n.set_language(lang)
+    seed(store)
+    app = make_app(store=store, clock=clock, start="live", day=MONDAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        footer = screen_lines(app)[-1]
+        for words in ("n " + i18n.t("tui.keyshort.next"), "k " + i18n.t("tui.keyshort.blocker"), copy, help_key):
+            assert words in footer, footer
+
+
+@pytest.mark.parametrize(("lang", "nothing"), [("sv", "Inga träffar"), ("en", "No matches found")])
+async def test_a_palette_search_that_finds_nothing_says_so_in_the_language(store, clock, lang, nothing):
+    i18n.set_language(lang)
+    app = make_app(store=store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await _palette(app, pilot)
+        await pilot.press("z", "q", "x", "j")
+        await wait_until(pilot, lambda: any(nothing in line for line in screen_lines(app)), nothing)
+        if lang == "sv":
+            assert not any("No matches" in line for line in screen_lines(app))
 
 
 def test_swedish_texts_never_say_meal():

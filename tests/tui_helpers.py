@@ -74,3 +74,22 @@ async def wait_until(pilot, predicate, what: str, rounds: int = 500) -> None:  #
             return
         await pilot.pause(0.01)
     raise AssertionError(f"the app never showed {what}")
+
+
+def screen_lines(app) -> list[str]:  # noqa: ANN001
+    """The screen as a person reads it, one string per row, each text at its own column (from the
+    app's own screenshot, whose cells are 12.2 units wide)."""
+    import html
+    import re
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    pattern = r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)" textLength="[\d.]+" clip-path="[^"]*">([^<]*)</text>'
+    for x, y, text in re.findall(pattern, app.export_screenshot()):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[y]):
+            line = line.ljust(round(x / 12.2)) + text
+        lines.append(line.rstrip())
+    return lines

@@ -20,6 +20,7 @@ MESSAGES = {
     "tui.key.stats": {"en": "Statistics", "sv": "Statistik"},
     "tui.key.palette": {"en": "Open the command palette", "sv": "Öppna kommandopaletten"},
     "tui.palette.placeholder": {"en": "Search for commands…", "sv": "Sök bland kommandon…"},
+    "tui.palette.no_matches": {"en": "No matches found", "sv": "Inga träffar"},
     # Textual's own commands in the palette
     "tui.syscmd.theme": {"en": "Theme", "sv": "Tema"},
     "tui.syscmd.theme_help": {"en": "Change the colour theme", "sv": "Byt färgtema"},
@@ -87,7 +88,7 @@ MESSAGES = {
     "tui.keyshort.blocker": {"en": "Blocker", "sv": "Väntar"},
     "tui.keyshort.day": {"en": "Day", "sv": "Dag"},
     "tui.keyshort.attendance": {"en": "Attend", "sv": "Närvaro"},
-    "tui.keyshort.finish": {"en": "Finish", "sv": "Avsluta möte"},
+    "tui.keyshort.finish": {"en": "Finish", "sv": "Avsluta"},
     "tui.keyshort.palette": {"en": "Commands", "sv": "Kommandon"},
     "tui.keyshort.copy": {"en": "Copy", "sv": "Kopiera"},
     "tui.keyshort.room": {"en": "Room", "sv": "Rum"},
