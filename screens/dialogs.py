@@ -239,14 +239,18 @@ class FormDialog(TypeAheadScreen):
     def check_all(self) -> dict[str, object] | None:
         """Every field's cleaned value (what its validator returned: ``submit`` casts it back), or None."""
         values: dict[str, object] = {}
-        ok_all = True
+        first_wrong: Input | None = None
         for inp in self.query(Input):
             name = (inp.id or "")[2:]
             ok, cleaned = self.check(name)
-            ok_all &= ok
+            if not ok and first_wrong is None:
+                first_wrong = inp
             values[name] = cleaned
-        if not ok_all:
+        if first_wrong is not None:
             self.query_one("#dialog-error", Static).update(t("tui.form.invalid"))
+            # To the first wrong field, scrolled into view with its message: in a long form it may
+            # be out of sight when Ctrl+S is pressed at the last field.
+            first_wrong.focus()
             return None
         self.query_one("#dialog-error", Static).update("")
         return values

@@ -143,6 +143,30 @@ async def test_a_fixed_field_loses_its_error_at_once_and_the_form_line_goes_with
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])
+async def test_a_refused_save_brings_the_wrong_field_and_its_message_into_view(store, clock, lang):
+    """At 100x30 the add-patient form scrolls: a wrong check digit typed at the top, Ctrl+S pressed in
+    the last field, and the person is taken back to the identity number with its message in sight."""
+    from screens.dialogs import AddPatientDialog
+
+    i18n.set_language(lang)
+    app = make_app(store=store, clock=clock)
+    async with asyncio.timeout(120), app.run_test(size=(100, 30)) as pilot:
+        dialog = await _open(app, pilot, "a", AddPatientDialog)
+        for name, text in (("pnr", "19400101-1231"), ("name", "Astrid"), ("unit", "Avd 12"), ("municipality", "Kalmar"),
+                           ("question", "Hemtjänst fyra gånger om dagen?")):
+            dialog.set_focus(dialog.query_one(f"#f-{name}", Input))
+            await type_text(pilot, text)
+        await pilot.pause()
+        assert "19400101-1231" not in shown(app)  # scrolled out of sight at the last field
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: _error(dialog, "pnr") != "", "the identity number's error")
+        await settle(app, pilot)
+        assert app.screen is dialog and app.focused is dialog.query_one("#f-pnr", Input)
+        text = shown(app)
+        assert "19400101-1231" in text and _error(dialog, "pnr").split()[0] in text
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
 async def test_editing_a_question_puts_the_cursor_after_the_old_text(store, clock, lang):
     from screens.dialogs import TextDialog
 
