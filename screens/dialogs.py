@@ -217,6 +217,7 @@ class FormDialog(TypeAheadScreen):
         # not shown on opening): start at the top once laid out.
         for body in self.query(".dialog-body"):
             self.call_after_refresh(body.scroll_home, animate=False)
+        self._opened_with = self._typed()
 
     def value(self, name: str) -> str:
         return self.query_one(f"#f-{name}", Input).value
@@ -290,8 +291,21 @@ class FormDialog(TypeAheadScreen):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
+    def _typed(self) -> dict[str, str]:
+        return {inp.id or "": inp.value for inp in self.query(Input)}
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; when something was typed, only once the person says so (Esc or
+        n keeps the form, with everything in it)."""
+        if self._typed() == getattr(self, "_opened_with", None):
+            self.dismiss(None)
+            return
+
+        def answered(close: bool | None) -> None:
+            if close:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(t("tui.form.discard")), answered)
 
     def action_save(self) -> None:
         values = self.check_all()

@@ -167,6 +167,30 @@ async def test_a_refused_save_brings_the_wrong_field_and_its_message_into_view(s
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])
+async def test_esc_on_a_form_with_typing_asks_before_throwing_it_away(store, clock, lang):
+    from screens.dialogs import AddPatientDialog, ConfirmDialog
+
+    i18n.set_language(lang)
+    app = make_app(store=store, clock=clock)
+    async with asyncio.timeout(120), app.run_test(size=(100, 30)) as pilot:
+        dialog = await _open(app, pilot, "a", AddPatientDialog)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await wait_until(pilot, lambda: app.screen is not dialog, "the empty form closed")
+        dialog = await _open(app, pilot, "a", AddPatientDialog)
+        await type_text(pilot, "19400101-1230")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        assert i18n.t("tui.form.discard") in shown(app)
+        await pilot.press("n")  # keep it
+        await wait_until(pilot, lambda: app.screen is dialog, "the form again")
+        assert dialog.query_one("#f-pnr", Input).value == "19400101-1230"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question again")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not isinstance(app.screen, (ConfirmDialog, AddPatientDialog)), "the agenda")
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
 async def test_editing_a_question_puts_the_cursor_after_the_old_text(store, clock, lang):
     from screens.dialogs import TextDialog
 

@@ -125,6 +125,10 @@ MESSAGES = {
     "tui.form.save": {"en": "Save", "sv": "Spara"},
     "tui.form.keys_hint": {"en": "(Ctrl+S save · Esc cancel)", "sv": "(Ctrl+S sparar · Esc avbryter)"},
     "tui.form.cancel": {"en": "Cancel", "sv": "Avbryt"},
+    "tui.form.discard": {
+        "en": "Close without saving what you typed?",
+        "sv": "Stänga utan att spara det du har skrivit?",
+    },
     "tui.form.invalid": {
         "en": "Fix the marked fields first; nothing was saved.",
         "sv": "Rätta de markerade fälten först; inget sparades.",
