@@ -136,3 +136,15 @@ def test_summary_command_imports_neither_textual_nor_aiortc(store, clock, db_pat
     out = r.stdout.decode()
     assert "Patient: Tolvan Tolvansson" in out
     assert "LOADED []" in out
+
+
+def test_a_discharged_patient_reads_discharged_on_the_day_and_ready_since_the_notice(store, clock):
+    a, _, _ = put_on_agenda(store)
+    meeting.start_meeting(store, MONDAY)
+    meeting.set_readiness(store, a.case_id, state="ready", ready_at=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    meeting.set_readiness(store, a.case_id, state="discharged", discharged_date=date(2026, 11, 29))
+    line = next(x for x in meeting.case_summary(store, a.case_id).splitlines() if x.startswith("Discharge readiness"))
+    assert line.startswith("Discharge readiness: discharged on 2026-11-29 (ready for discharge since 2026-11-27 10:00);")
+    i18n.set_language("sv")
+    text = meeting.case_summary(store, a.case_id)
+    assert "utskriven den 2026-11-29 (utskrivningsklar sedan 2026-11-27 10:00);" in text

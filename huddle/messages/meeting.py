@@ -131,6 +131,10 @@ MESSAGES = {
     "meeting.sum.expected": {"en": "on {date}", "sv": "den {date}"},
     "meeting.sum.ready_since": {"en": "since {when}", "sv": "sedan {when}"},
     "meeting.sum.discharged": {"en": "on {date}", "sv": "den {date}"},
+    "meeting.sum.was_ready_since": {
+        "en": "(ready for discharge since {when})",
+        "sv": "(utskrivningsklar sedan {when})",
+    },
     # readiness as the card and the summary both word it (meeting.readiness_text)
     "meeting.ready.days": {
         "en": {"one": "{count} discharge-ready day", "other": "{count} discharge-ready days"},

@@ -175,10 +175,15 @@ def readiness_text(r: ReadinessInfo | None, tz: str) -> tuple[str, str | None]:
     state = t("meeting.readiness." + r.state)
     if r.state == "expected" and r.expected_date:
         state += " " + t("meeting.sum.expected", date=r.expected_date.isoformat())
-    if r.ready_at and r.state in ("ready", "discharged"):
-        state += " " + t("meeting.sum.ready_since", when=local_time(r.ready_at, tz).strftime("%Y-%m-%d %H:%M"))
-    if r.state == "discharged" and r.discharged_date:
-        state += " " + t("meeting.sum.discharged", date=r.discharged_date.isoformat())
+    when = local_time(r.ready_at, tz).strftime("%Y-%m-%d %H:%M") if r.ready_at else None
+    if when and r.state == "ready":
+        state += " " + t("meeting.sum.ready_since", when=when)
+    if r.state == "discharged":
+        # "discharged on 12-03 (ready for discharge since 12-02 11:45)", not "discharged since 12-02 on 12-03"
+        if r.discharged_date:
+            state += " " + t("meeting.sum.discharged", date=r.discharged_date.isoformat())
+        if when:
+            state += " " + t("meeting.sum.was_ready_since", when=when)
     if r.ready_days is None:
         return state, None
     parts = [t("meeting.ready.days", count=r.ready_days)]
