@@ -152,6 +152,34 @@ class DecisionList(ItemListDialog):
 
     def __init__(self, name: str, items: list[Item], act: Act) -> None:
         super().__init__(t("tui.items.decisions_title", name=name), t("tui.items.decision_hint"), items, act)
+        self.toggled: set[int] = set()
+
+    def run(self, action: str) -> None:
+        item = self.current()
+        if item is not None and action == self.MAIN:
+            self.toggled.add(item.item_id)
+        elif item is not None and action == "withdraw":
+            self.toggled.discard(item.item_id)
+        super().run(action)
+
+    def show(self, items: list[Item]) -> None:
+        """An earlier huddle's decision marked done here leaves the card's open list, but stays in
+        this list (with its ✓) while it is open, so a wrong Enter can be undone at once."""
+        from dataclasses import replace
+
+        from screens.widgets import _decision_line
+
+        fresh = {item.item_id: item for item in items}
+        kept: list[Item] = []
+        for old in getattr(self, "items", []):
+            if old.item_id in fresh:
+                kept.append(fresh.pop(old.item_id))
+            elif old.item_id in self.toggled and not old.value.done:
+                done = replace(old.value, done=True)
+                kept.append(Item(old.item_id, _decision_line(done, earlier=True), done))
+            elif old.item_id in self.toggled:
+                kept.append(old)
+        super().show(kept + list(fresh.values()))
 
 
 class BlockerList(ItemListDialog):

@@ -82,15 +82,26 @@ async def test_open_items_from_an_earlier_meeting_are_closed_by_keyboard(store, 
         await press(app, pilot, "E")
         dialog = app.screen
         assert type(dialog).__name__ == "DecisionList"
-        assert dialog.query_one(OptionList).option_count == 2
+        options = dialog.query_one(OptionList)
+        assert options.option_count == 2
+
+        def first() -> str:
+            return str(options.get_option_at_index(0).prompt)
+
         await press(app, pilot, "enter")
-        await wait_until(pilot, lambda: dialog.query_one(OptionList).option_count == 1, "the done decision leave the list")
+        # Done, it stays in the open list with its ✓ while the list is open: a wrong Enter is undone at once.
+        await wait_until(pilot, lambda: first().startswith("  ✓"), "the done decision ticked")
+        assert options.option_count == 2 and "Hembesök av arbetsterapeut" in first()
+        await press(app, pilot, "enter")
+        await wait_until(pilot, lambda: first().startswith("  •"), "the decision open again")
+        await press(app, pilot, "enter")
+        await wait_until(pilot, lambda: first().startswith("  ✓"), "the decision done again")
         # w withdraws the next one after a question.
+        await press(app, pilot, "down")
         await press(app, pilot, "w")
         assert "Läkemedelsgenomgång" in str(app.screen.query_one(".dialog-title").render())
         await press(app, pilot, "y")
-        await wait_until(pilot, lambda: dialog.query_one(OptionList).option_count == 0, "the withdrawn decision gone")
-        assert ("Inget öppet." if sv else "Nothing open.") in str(dialog.query_one("#items-none").render())
+        await wait_until(pilot, lambda: dialog.query_one(OptionList).option_count == 1, "the withdrawn decision gone")
         await press(app, pilot, "escape")
         card = _text(app, "#live-card")
         assert "Hembesök av arbetsterapeut" not in card and "Läkemedelsgenomgång" not in card
@@ -99,6 +110,7 @@ async def test_open_items_from_an_earlier_meeting_are_closed_by_keyboard(store, 
         await press(app, pilot, "K")
         await press(app, pilot, "enter")
         await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count == 0, "the blocker resolved")
+        assert ("Inget öppet." if sv else "Nothing open.") in str(app.screen.query_one("#items-none").render())
         await press(app, pilot, "escape")
         assert "Biståndsbeslut om hemtjänst" not in _text(app, "#live-card")
 
