@@ -225,8 +225,10 @@ class AttendanceView(Static):
         # Who was in the meeting and has gone (the room's or a manual leave), once each.
         gone = list(dict.fromkeys(
             (a.name, a.organisation) for a in rows if a.left_at is not None and (a.name, a.organisation) not in here))
+        finished = live is not None and live.huddle.state == "finished"
         if not present:
-            out.append("\n" + t("tui.att.nobody_now" if gone else "tui.att.none"))
+            # After the meeting, a (press a) hint would point at a key that no longer acts.
+            out.append("\n" + t("tui.att.nobody_now" if gone else "tui.att.none_finished" if finished else "tui.att.none"))
         by_org: dict[str, list] = {}
         for a in present:
             by_org.setdefault(a.organisation or t("tui.card.none"), []).append(a)

@@ -282,7 +282,8 @@ async def test_record_decision_readiness_blocker_day_attendance_and_copy(store, 
         assert app.screen is dialog
         assert _text(dialog.query_one("#dialog-error")) != ""
         assert dialog.query_one("#f-name", Input).value == "N" * 130
-        await press(app, pilot, "escape")
+        await press(app, pilot, "escape")  # what was typed goes only when the person says so
+        await press(app, pilot, "y")
         assert app.screen is live
         # copy the summary: sent to the clipboard and shown
         await press(app, pilot, "c")

@@ -218,6 +218,10 @@ async def test_paused_discussed_and_not_reached_read_true(store, clock, lang):
         # Astrid was done; Bertil was discussed and not finished; Cecilia was never reached.
         assert rows[1][2] == ("diskuterad, inte klar" if sv else "discussed, not finished")
         assert rows[2][2] == ("hanns inte med" if sv else "not reached")
+        # Nobody was registered: said as past, without a hint at a key that no longer acts.
+        attendance = _text(app, "#live-attendance")
+        assert ("Ingen registrerades." if sv else "Nobody was registered.") in attendance
+        assert "(" + ("tryck a" if sv else "press a") not in attendance
 
 
 async def test_one_case_moved_reads_singular(store, clock):

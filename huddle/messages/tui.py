@@ -226,6 +226,7 @@ MESSAGES = {
     "tui.att.title": {"en": "Attendance", "sv": "Närvaro"},
     "tui.att.none": {"en": "Nobody registered yet (press a).", "sv": "Ingen registrerad ännu (tryck a)."},
     "tui.att.nobody_now": {"en": "Nobody here now.", "sv": "Ingen här just nu."},
+    "tui.att.none_finished": {"en": "Nobody was registered.", "sv": "Ingen registrerades."},
     "tui.att.left": {"en": "Attended, has left: {names}", "sv": "Deltog, har gått: {names}"},
     "tui.att.missing": {"en": "MISSING: {roles}", "sv": "SAKNAS: {roles}"},
     "tui.att.complete": {"en": "All needed roles are present.", "sv": "Alla roller som behövs är med."},
