@@ -25,6 +25,7 @@ MAX_WIDTHS = {"unit": 28, "municipality": 16, "added_by": 22, "question": 60}
 # What the shrinkable columns may come down to so the question keeps a column on a narrow terminal.
 MIN_WIDTHS = {"name": 12, "unit": 10, "municipality": 9, "added_by": 8}
 MIN_QUESTION = 20
+ADDED_BY_FROM = 120  # terminal cells across from which the agenda shows who added each case
 
 
 def column_widths(natural: dict[str, int], available: int) -> dict[str, int]:
@@ -34,6 +35,8 @@ def column_widths(natural: dict[str, int], available: int) -> dict[str, int]:
     widths = {k: min(w, MAX_WIDTHS.get(k, w)) for k, w in natural.items()}
     question_need = min(widths.get("question", 0), MAX_WIDTHS["question"])
     for key in ("unit", "added_by", "municipality", "name"):
+        if key not in widths:
+            continue
         short = min(question_need, MIN_QUESTION) - (available - sum(v for k, v in widths.items() if k != "question"))
         if short <= 0:
             break
@@ -88,8 +91,10 @@ class AgendaScreen(Screen):
         # (two refreshes: Textual fills the footer in the frame after the first).
         self.call_after_refresh(self.call_after_refresh, self.app.open_store)
 
-    @staticmethod
-    def columns() -> list[tuple[str, str]]:
+    def columns(self) -> list[tuple[str, str]]:
+        """The agenda's columns; below ``ADDED_BY_FROM`` cells across, without "Added by" (the
+        least needed in the meeting; carried cases keep their ↻), so that names are not cut."""
+        width = self.size.width or self.app.size.width
         return [
             ("pos", t("col.position")),
             ("name", t("col.name")),
@@ -97,7 +102,7 @@ class AgendaScreen(Screen):
             ("state", t("col.state")),
             ("unit", t("col.unit")),
             ("municipality", t("col.municipality")),
-            ("added_by", t("tui.col.added_by")),
+            *([("added_by", t("tui.col.added_by"))] if width >= ADDED_BY_FROM else []),
             ("question", t("col.question")),
         ]
 
@@ -158,6 +163,7 @@ class AgendaScreen(Screen):
         self.query_one("#agenda-heading", Static).update(heading)
         table = self.query_one(DataTable)
         keep = table.cursor_row
+        columns = self.columns()
         cells = []
         for r in rows:
             question = r.question.replace("\n", " ")
@@ -166,22 +172,18 @@ class AgendaScreen(Screen):
                 added_by = t("tui.agenda.carried_from", **weekday_date(r.carried_from))
             else:
                 added_by = r.added_by or ""
-            cells.append(
-                (
-                    str(r.case_id),
-                    [
-                        Text(("↻" if r.carried else "") + str(r.position)),
-                        Text(r.name or ""),
-                        Text(r.pnr or ""),
-                        Text(t(f"state.{r.state}")),
-                        Text(r.unit or ""),
-                        Text(r.municipality or ""),
-                        Text(added_by),
-                        Text(question),
-                    ],
-                )
-            )
-        fill_table(table, self.columns(), self._fitted(table, cells), max_widths=MAX_WIDTHS)
+            by_column = {
+                "pos": Text(("↻" if r.carried else "") + str(r.position)),
+                "name": Text(r.name or ""),
+                "pnr": Text(r.pnr or ""),
+                "state": Text(t(f"state.{r.state}")),
+                "unit": Text(r.unit or ""),
+                "municipality": Text(r.municipality or ""),
+                "added_by": Text(added_by),
+                "question": Text(question),
+            }
+            cells.append((str(r.case_id), [by_column[key] for key, _label in columns]))
+        fill_table(table, columns, self._fitted(table, cells), max_widths=MAX_WIDTHS)
         status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
         if any(r.carried for r in rows):
             status += "   " + t("tui.live.legend_carried")  # the mark explained, as on the live list

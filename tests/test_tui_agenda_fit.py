@@ -58,3 +58,21 @@ async def test_the_question_column_is_in_view_and_cut_at_a_word(store, clock, la
             assert question.startswith(kept) and question[len(kept)] in " ,", cell  # at a word, not inside one
             assert len(kept) >= 10  # a column worth reading, also at 100
         assert str(table.get_row_at(2)[-1]) == "Rehab i hemmet"
+
+
+@pytest.mark.parametrize("size", [(100, 30), (140, 45)])
+@pytest.mark.parametrize("lang", ["en", "sv"])
+async def test_names_are_whole_and_added_by_is_shown_where_there_is_room(store, clock, lang, size):
+    """The walk-through at 100x30 read "Margareta…" and "Från…": below 120 columns the agenda leaves
+    out who added a case (the least needed there; ↻ still marks a carried one) so names stay whole."""
+    i18n.set_language(lang)
+    long_names = [(pnr, name, unit, muni, q) for (pnr, _n, unit, muni, q), name in
+                  zip(LONG, ("Margareta Gustafsson", "Bertil Berg", "Birgitta Lindqvist"))]
+    seed(store, patients=long_names)
+    app = make_app(store=store, clock=clock)
+    async with asyncio.timeout(120), app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        text = "\n".join(shown_lines(app))
+        for _pnr, name, *_ in long_names:
+            assert name in text, name
+        assert (i18n.t("tui.col.added_by") in text) == (size[0] >= 120)
