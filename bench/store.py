@@ -35,7 +35,7 @@ DAY = date(2030, 1, 7)
 
 def fictitious_pnr(k: int, serial: int) -> str:
     born = date(1925, 1, 1) + timedelta(days=k)
-    six, nnn = born.strftime("%y%m%d"), f"{serial % 1000:03d}"
+    six, nnn = born.strftime("%y%m%d"), f"{serial % 999 + 1:03d}"
     return f"{born.year // 100}{six}-{nnn}{luhn_digit(six + nnn)}"
 
 

@@ -7,9 +7,9 @@ must report *why* a number is refused in the user's language.
 
 Accepted forms (spaces around are ignored):
     YYMMDD-NNNC   YYMMDD+NNNC (100 years or older)   YYMMDDNNNC
-    YYYYMMDD-NNNC YYYYMMDDNNNC
-A samordningsnummer has 60 added to the day.  Always stored and shown as
-``YYYYMMDD-NNNC``.
+    YYYYMMDD-NNNC YYYYMMDD+NNNC (the century is written; '+' as on old records)   YYYYMMDDNNNC
+A samordningsnummer has 60 added to the day.  The birth number NNN is never 000.
+Always stored and shown as ``YYYYMMDD-NNNC``.
 """
 
 from __future__ import annotations
@@ -68,14 +68,15 @@ def parse(text: str, today: date) -> IdentityNumber:
         raise InputError("pnr.format", value=text)
     cent_s, yy_s, mm_s, dd_s, sep, serial_s, check_s = m.groups()
     yy, mm, dd = int(yy_s), int(mm_s), int(dd_s)
+    if serial_s == "000":
+        raise InputError("pnr.serial", value=text)
     if luhn_digit(f"{yy_s}{mm_s}{dd_s}{serial_s}") != int(check_s):
         raise InputError("pnr.checksum", value=text)
     real_day = dd - 60 if dd > 60 else dd
     if not (1 <= mm <= 12) or not (1 <= real_day <= 31):
         raise InputError("pnr.date", value=text)
     if cent_s is not None:
-        if sep == "+":
-            raise InputError("pnr.format", value=text)
+        # With the century written, '+' (as in 19130401+2931) only repeats what the digits say.
         century = int(cent_s)
         candidate = _date_or_none(century * 100 + yy, mm, real_day)
         if candidate is None:

@@ -27,9 +27,9 @@ KEYS = ["position", "pnr", "name", "unit", "municipality", "question", "state"]
 DAY = "2030-01-07"  # a Monday, in the future whatever day the tests run
 # Fictitious people; valid test numbers (12 digits and the 10-digit forms people also type).
 P1, P1_SHORT = "19121212-1212", "121212+1212"
-P2, P2_SHORT = "19700101-0003", "700101-0003"
-P3 = "19450510-0000"
-P4 = "19991231-0001"
+P2, P2_SHORT = "19700101-0011", "700101-0011"
+P3 = "19450510-0018"
+P4 = "19991231-0019"
 
 
 @dataclass
@@ -299,7 +299,7 @@ BAD = {
     "identity number": (["patient", "add", "--pnr", "19121212-1213", "--name", "A", "--unit", "U", "--municipality", "M"],
                         "Identity number '19121212-1213' has a wrong check digit; check for a typo.",
                         "Personnumret '19121212-1213' har fel kontrollsiffra; kontrollera att det är rätt skrivet."),
-    "impossible date in pnr": (["patient", "add", "--pnr", "19850230-0006", "--name", "A", "--unit", "U", "--municipality", "M"],
+    "impossible date in pnr": (["patient", "add", "--pnr", "19850230-0018", "--name", "A", "--unit", "U", "--municipality", "M"],
                                None, None),
     "date": (["agenda", "--date", "2026-02-30"],
              "--date: '2026-02-30' is not a date; write YYYY-MM-DD.",

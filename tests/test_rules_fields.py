@@ -16,7 +16,7 @@ from huddle.fields import parse_date, validate_field
 
 TODAY = date(2026, 11, 30)
 # Fictitious people with valid test numbers (generated; see tests/test_rules_pnr.py for the rule).
-PNRS = ["19121212-1212", "19700101-0003", "19800229-0008", "19450510-0000", "19991231-0001"]
+PNRS = ["19121212-1212", "19700101-0011", "19800229-0016", "19450510-0018", "19991231-0019"]
 
 
 @pytest.mark.parametrize("text", ["2026-13-01", "2026-02-30", "tomorrow", "30/11/2026", "2026-1-1x"])
@@ -48,9 +48,9 @@ def test_fields_are_cleaned_and_bounded():
 
 
 def test_trailing_empty_cells_that_excel_adds_are_ignored():
-    data = b"pnr;name;unit;municipality;question\r\n19121212-1212;A;U;M;Q;;\r\n19700101-0003;B;U;M;;\r\n"
+    data = b"pnr;name;unit;municipality;question\r\n19121212-1212;A;U;M;Q;;\r\n19700101-0011;B;U;M;;\r\n"
     rows = parse_agenda_csv(decode(data), TODAY)
-    assert [(r["pnr"], r["question"]) for r in rows] == [("19121212-1212", "Q"), ("19700101-0003", "")]
+    assert [(r["pnr"], r["question"]) for r in rows] == [("19121212-1212", "Q"), ("19700101-0011", "")]
     with pytest.raises(InputError) as e:  # a real extra value is still refused
         parse_agenda_csv(decode(data.replace(b"Q;;", b"Q;;extra")), TODAY)
     assert e.value.key == "csv.columns" and e.value.params["line"] == 2

@@ -12,7 +12,7 @@ from huddle.clock import UTC
 from huddle.errors import ConflictError, InputError
 from huddle.services import agenda
 
-P = ["19121212-1212", "19700101-0003", "19450510-0000", "19991231-0001", "19800229-0008"]
+P = ["19121212-1212", "19700101-0011", "19450510-0018", "19991231-0019", "19800229-0016"]
 
 
 def _add(store, i, day=date(2030, 1, 7)):

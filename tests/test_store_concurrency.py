@@ -23,8 +23,9 @@ DAY = date(2026, 12, 1)
 
 
 def fictitious_pnr(writer: int, n: int) -> str:
-    """A valid, clearly fictitious number per (writer, n): born 1940-01-(writer+1), serial n."""
-    six, nnn = f"4001{writer + 1:02d}", f"{n:03d}"
+    """A valid, clearly fictitious number per (writer, n): born 1940-01-(writer+1), serial n+1
+    (the birth number 000 is never given)."""
+    six, nnn = f"4001{writer + 1:02d}", f"{n + 1:03d}"
     return f"19{six}-{nnn}{luhn_digit(six + nnn)}"
 
 

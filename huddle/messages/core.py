@@ -10,6 +10,10 @@ MESSAGES = {
         "en": "Identity number {value!r} has a wrong check digit; check for a typo.",
         "sv": "Personnumret {value!r} har fel kontrollsiffra; kontrollera att det är rätt skrivet.",
     },
+    "pnr.serial": {
+        "en": "Identity number {value!r} has the birth number 000, which is never given; check for a typo.",
+        "sv": "Personnumret {value!r} har födelsenumret 000, som aldrig ges ut; kontrollera att det är rätt skrivet.",
+    },
     "pnr.date": {
         "en": "Identity number {value!r} does not contain a real date.",
         "sv": "Personnumret {value!r} innehåller inget giltigt datum.",
