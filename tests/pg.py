@@ -88,7 +88,11 @@ def start() -> Server:
         cmd = list(args)
         if as_root:
             cmd = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(_quote(a) for a in cmd)]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        # The server runs on the real clock, outside libfaketime: under CI's shifted clocks its shared
+        # semaphore belongs to root (mode 0600), and the postgres user's pg_ctl failed to open it.
+        # No SQL here reads the server's clock (every time comes from the app's clock).
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
         if r.returncode != 0:
             raise RuntimeError(f"{args[0]} failed: {r.stderr.strip() or r.stdout.strip()}")
 
