@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 
 import pytest
 from textual.widgets import DataTable
 
 from huddle import i18n
 from screens.app import make_app
-from tests.tui_helpers import PATIENTS, seed, settle
+from tests.tui_helpers import PATIENTS, screen_lines, seed, settle
 
 LONG = [
     (pnr, name, unit, muni, question)
@@ -26,13 +24,6 @@ LONG = [
 ]
 
 
-def shown_lines(app) -> list[str]:  # noqa: ANN001
-    svg = app.export_screenshot()
-    lines: dict[int, list[str]] = {}
-    for line, text in re.findall(r'clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>', svg):
-        lines.setdefault(int(line), []).append(html.unescape(text).replace("\xa0", " "))
-    return ["".join(parts) for _, parts in sorted(lines.items())]
-
 
 @pytest.mark.parametrize("size", [(100, 30), (140, 45)])
 @pytest.mark.parametrize("lang", ["en", "sv"])
@@ -46,7 +37,7 @@ async def test_the_question_column_is_in_view_and_cut_at_a_word(store, clock, la
         assert table.row_count == 3
         # The columns fit the table: nothing runs off the right edge uncut.
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.size.width
-        text = "\n".join(shown_lines(app))
+        text = "\n".join(screen_lines(app))
         assert i18n.t("col.question") in text
         for row, (_pnr, _name, _unit, _muni, question) in enumerate(LONG):
             cell = str(table.get_row_at(row)[-1])
@@ -72,7 +63,7 @@ async def test_names_are_whole_and_added_by_is_shown_where_there_is_room(store, 
     app = make_app(store=store, clock=clock)
     async with asyncio.timeout(120), app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        text = "\n".join(shown_lines(app))
+        text = "\n".join(screen_lines(app))
         for _pnr, name, *_ in long_names:
             assert name in text, name
         assert (i18n.t("tui.col.added_by") in text) == (size[0] >= 120)
