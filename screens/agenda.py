@@ -106,13 +106,14 @@ class AgendaScreen(Screen):
             ("question", t("col.question")),
         ]
 
-    def _fitted(self, table: DataTable, cells: list[tuple[str, list[Text]]]) -> list[tuple[str, list[Text]]]:
+    def _fitted(
+        self, columns: list[tuple[str, str]], cells: list[tuple[str, list[Text]]]
+    ) -> list[tuple[str, list[Text]]]:
         """The cells cut at a word with "…" to widths that fit the table's width (question included)."""
         from rich.cells import cell_len
 
         from screens.textfit import clip
 
-        columns = self.columns()
         natural = {key: cell_len(label) for key, label in columns}
         for _key, row in cells:
             for (key, _label), cell in zip(columns, row):
@@ -183,7 +184,7 @@ class AgendaScreen(Screen):
                 "question": Text(question),
             }
             cells.append((str(r.case_id), [by_column[key] for key, _label in columns]))
-        fill_table(table, columns, self._fitted(table, cells), max_widths=MAX_WIDTHS)
+        fill_table(table, columns, self._fitted(columns, cells), max_widths=MAX_WIDTHS)
         status = t("tui.agenda.count", count=len(rows)) if rows else t("tui.agenda.empty")
         if any(r.carried for r in rows):
             status += "   " + t("tui.live.legend_carried")  # the mark explained, as on the live list

@@ -185,6 +185,8 @@ class FormDialog(TypeAheadScreen):
         self.touched: set[str] = set()
         # The field a store refusal shown at the bottom was about ("" for the whole form).
         self.refused_field: str | None = None
+        # What the fields held when the form opened: Esc closes without asking while it is unchanged.
+        self._opened_with: dict[str, str] | None = None
 
     # subclasses yield their fields with self.field(...)
     def fields(self) -> ComposeResult:
@@ -297,7 +299,7 @@ class FormDialog(TypeAheadScreen):
     def action_cancel(self) -> None:
         """Close without saving; when something was typed, only once the person says so (Esc or
         n keeps the form, with everything in it)."""
-        if self._typed() == getattr(self, "_opened_with", None):
+        if self._typed() == self._opened_with:
             self.dismiss(None)
             return
 

@@ -171,14 +171,12 @@ class DecisionList(ItemListDialog):
 
         fresh = {item.item_id: item for item in items}
         kept: list[Item] = []
-        for old in getattr(self, "items", []):
+        for old in self.items:
             if old.item_id in fresh:
                 kept.append(fresh.pop(old.item_id))
-            elif old.item_id in self.toggled and not old.value.done:
+            elif old.item_id in self.toggled:  # gone from the store's open list: done
                 done = replace(old.value, done=True)
                 kept.append(Item(old.item_id, _decision_line(done, earlier=True), done))
-            elif old.item_id in self.toggled:
-                kept.append(old)
         super().show(kept + list(fresh.values()))
 
 
