@@ -24,11 +24,8 @@ import statistics
 import tempfile
 import time
 
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
+# The same Chromium flags as bench/room.py (this script runs beside it: bench/ is on sys.path).
+from room import BROWSER_ARGS as ARGS  # noqa: E402
 
 # Click Join, then look every 5 ms for another participant's video with a painted frame.
 FIRST_PICTURE = """() => new Promise((resolve) => {

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import socket
 
 import pytest
 from sqlalchemy import select
 
+from tests.browser_helpers import ARGS, CHROMIUM, eventually
 from tests.oidc_provider import configure
-
-CHROMIUM = os.environ.get("HUDDLE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
 
 pytestmark = pytest.mark.slow
 
@@ -29,14 +22,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-async def eventually(fn, predicate, timeout=30.0):  # noqa: ANN001, ANN201
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    value = await fn()
-    while not predicate(value) and loop.time() < deadline:
-        await asyncio.sleep(0.1)
-        value = await fn()
-    return value
 
 
 @pytest.mark.browser
@@ -82,14 +67,14 @@ async def test_a_participant_signs_in_at_the_provider_instead_of_the_code(db_pat
                 await tab.click("button[type=submit]")  # consent
                 await tab.wait_for_url(f"http://127.0.0.1:{port}/", timeout=30000)
                 # The verified name and organisation stand in the form; no code is asked for.
-                await eventually(lambda: tab.input_value("#name"), lambda v: v == "Anna Andersson")
+                await eventually(lambda: tab.input_value("#name"), lambda v: v == "Anna Andersson", timeout=30)
                 assert await tab.input_value("#organisation") == "Kalmar kommun"
                 assert await tab.get_attribute("#name", "readonly") is not None
                 assert not await tab.is_visible("#code")
                 # Whatever the page sends (a script can change a read-only field), the server takes the verified name.
                 await tab.evaluate("document.getElementById('name').value = 'Someone Else'")
                 await tab.click("#join-button")
-                who = await eventually(room.participants, lambda v: len(v) == 1)
+                who = await eventually(room.participants, lambda v: len(v) == 1, timeout=30)
                 assert [(p["name"], p["organisation"]) for p in who] == [("Anna Andersson", "Kalmar kommun")]
                 # Attendance is written once the page's media offer has come: wait for the row, then leave.
 

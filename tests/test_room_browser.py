@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import shutil
 
 import pytest
 
@@ -13,13 +11,7 @@ from huddle.days import SWEDISH
 from huddle.room.banner import banner_from_live
 from huddle.room.control import RoomController
 from huddle.services import agenda, meeting
-
-CHROMIUM = os.environ.get("HUDDLE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
+from tests.browser_helpers import ARGS, CHROMIUM, eventually
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,14 +32,6 @@ BRIGHTNESS = """(name) => {
 }"""
 
 
-async def eventually(fn, predicate, timeout=20.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    value = await fn()
-    while not predicate(value) and loop.time() < deadline:
-        await asyncio.sleep(0.1)
-        value = await fn()
-    return value
 
 
 async def test_two_tabs_see_each_other_and_the_banner_follows_the_app(db_path, store):
