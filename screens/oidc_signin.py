@@ -20,9 +20,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from huddle.i18n import t
+from screens.signin import signin_finished
 
 
 class DeviceSignInScreen(ModalScreen[Any]):
@@ -81,16 +82,8 @@ class DeviceSignInScreen(ModalScreen[Any]):
             t("oidc.screen.open", url=code.verification_uri) + "\n" + t("oidc.device.waiting"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "oidc" or self._cancel.is_set():
-            return
-        if event.state == WorkerState.SUCCESS:
-            result = event.worker.result
-            if isinstance(result, str):
-                self._refused(result)
-            else:
-                self.dismiss(result)
-        elif event.state == WorkerState.ERROR:
-            self._refused(t("cli.unexpected", detail=type(event.worker.error).__name__))
+        if event.worker.group == "oidc" and not self._cancel.is_set():
+            signin_finished(self, event)
 
     def _refused(self, message: str) -> None:
         self.query_one("#oidc-error", Static).update(message)

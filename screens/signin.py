@@ -29,6 +29,21 @@ from textual.worker import Worker, WorkerState
 from huddle.i18n import t
 
 
+def signin_finished(screen: Any, event: Worker.StateChanged) -> None:
+    """A sign-in worker has finished (its result: the Actor, or the refusal's one-line message):
+    the Actor closes ``screen`` with it; a refusal, or a worker that failed (a locked or broken
+    store, an unreachable provider), is shown by ``screen._refused`` and the form stays.
+    Shared by the password and the identity-provider sign-in screens."""
+    if event.state == WorkerState.SUCCESS:
+        result = event.worker.result
+        if isinstance(result, str):
+            screen._refused(result)
+        else:
+            screen.dismiss(result)
+    elif event.state == WorkerState.ERROR:
+        screen._refused(t("cli.unexpected", detail=type(event.worker.error).__name__))
+
+
 class SignInScreen(ModalScreen[Any]):
     """User name and password; dismisses with an Actor (or None to quit)."""
 
@@ -113,16 +128,8 @@ class SignInScreen(ModalScreen[Any]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Dismiss only once the worker has finished, so leaving the screen never cancels it half-way.
-        if event.worker.group != "signin":
-            return
-        if event.state == WorkerState.SUCCESS:
-            result = event.worker.result
-            if isinstance(result, str):
-                self._refused(result)
-            else:
-                self.dismiss(result)
-        elif event.state == WorkerState.ERROR:  # a locked or broken store: say so, stay on the form
-            self._refused(t("cli.unexpected", detail=type(event.worker.error).__name__))
+        if event.worker.group == "signin":
+            signin_finished(self, event)
 
     def _refused(self, message: str) -> None:
         self._set_busy(False)
