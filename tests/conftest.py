@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -121,6 +123,27 @@ def children_on_clock(monkeypatch, clock):  # noqa: ANN001, ANN201
     for key, value in child_env(clock, {}).items():
         monkeypatch.setenv(key, value)
     return clock
+
+
+def huddle_here(*args: str) -> tuple[int, str, str]:
+    """``huddle ARGS`` in this process (fast, no subprocess): exit code, stdout, stderr.
+
+    A ``SystemExit`` without a code is 0, one with a message is 1. Standard input is empty and no
+    terminal, even under ``pytest -s``: a command that would read it, or open the app, gets nothing."""
+    from huddle.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    stdin, sys.stdin = sys.stdin, io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        sys.stdin = stdin
+    return code, out.getvalue(), err.getvalue()
 
 
 def run_huddle(*args: str, db: Path | None = None, env: dict | None = None, input: bytes | None = None,

@@ -4,12 +4,9 @@ error, and a refused command leaves the store exactly as it was (not even an acc
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import sqlite3
-import sys
 import tempfile
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from hypothesis import strategies as st
 
 from huddle.services import agenda
 from huddle.store import Store
+from tests.conftest import huddle_here
 
 EXIT_CODES = {0, 1, 2, 3, 4}
 DAY = "2026-12-01"
@@ -78,22 +76,9 @@ def snapshot(db: Path) -> str:
 
 
 def run(db: Path, args: list[str]) -> tuple[int, str, str]:
-    from huddle.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    # stdin is no terminal here even under ``pytest -s``: an input that reaches the app (e.g. ``--``)
-    # must be refused in one line, never open it.
-    stdin, sys.stdin = sys.stdin, io.StringIO()
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                main(["--db", str(db), *args])
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.stdin = stdin
-    return code, out.getvalue(), err.getvalue()
+    # stdin is no terminal here even under ``pytest -s`` (huddle_here): an input that reaches the app
+    # (e.g. ``--``) must be refused in one line, never open it.
+    return huddle_here("--db", str(db), *args)
 
 
 @pytest.mark.parametrize("args", [["--"], [], ["--lang", "sv", "--"], ["demo"]])

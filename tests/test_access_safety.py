@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
-from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 
 import pytest
@@ -13,6 +11,7 @@ from textual.widgets import DataTable, Input, Static
 from huddle.errors import ConflictError
 from huddle.services import access, agenda, meeting
 from huddle.store import Store
+from tests.conftest import huddle_here
 
 MONDAY = date(2026, 11, 30)
 MARKUP_NAME = "[bold]Tolvan[/bold] [link=https://evil.example]Tolvansson[/link]"
@@ -53,33 +52,20 @@ def test_second_editor_of_the_same_case_is_refused_and_nothing_is_overwritten(st
         other.close()
 
 
-def _cli(*args: str) -> tuple[int, str, str]:
-    from huddle.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code or 0
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_markup_is_printed_literally_in_command_line_tables(store, db_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "300")
     add(store)
     monkeypatch.setenv("HUDDLE_NEW_PASSWORD", PW)
-    code, out, err = _cli("--db", str(db_path), "user", "add", "ada", "--name", "[b]Ada[/b] [link=x]Admin[/link]",
+    code, out, err = huddle_here("--db", str(db_path), "user", "add", "ada", "--name", "[b]Ada[/b] [link=x]Admin[/link]",
                           "--org", "[blink]Region[/blink]", "--role", "admin")
     assert code == 0, err
     monkeypatch.setenv("HUDDLE_PASSWORD", PW)
-    code, out, err = _cli("--db", str(db_path), "--user", "ada", "agenda", "--date", MONDAY.isoformat())
+    code, out, err = huddle_here("--db", str(db_path), "--user", "ada", "agenda", "--date", MONDAY.isoformat())
     assert code == 0, err
     assert MARKUP_NAME in out and MARKUP_QUESTION in out
-    code, out, err = _cli("--db", str(db_path), "--user", "ada", "user", "list")
+    code, out, err = huddle_here("--db", str(db_path), "--user", "ada", "user", "list")
     assert "[b]Ada[/b] [link=x]Admin[/link]" in out and "[blink]Region[/blink]" in out
-    code, out, err = _cli("--db", str(db_path), "--user", "ada", "audit", "--patient", "19121212-1212")
+    code, out, err = huddle_here("--db", str(db_path), "--user", "ada", "audit", "--patient", "19121212-1212")
     assert code == 0 and "[b]Ada[/b] [link=x]Admin[/link]" in out and "[blink]Region[/blink]" in out
 
 

@@ -6,7 +6,6 @@ run the installed ``huddle`` entry point.  The store is always a real temporary 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -21,7 +20,7 @@ import pytest
 
 from huddle.clock import SystemClock, local_date
 from huddle.days import next_meeting_day
-from tests.conftest import HUDDLE_BIN, run_huddle
+from tests.conftest import HUDDLE_BIN, huddle_here, run_huddle
 
 KEYS = ["position", "pnr", "name", "unit", "municipality", "question", "state"]
 DAY = "2030-01-07"  # a Monday, in the future whatever day the tests run
@@ -41,17 +40,8 @@ class Result:
 
 def huddle(*args: str, db: Path | str | None = None) -> Result:
     """Run the command line in this process, as ``huddle [--db DB] ARGS``."""
-    from huddle.cli import main
-
     argv = (["--db", str(db)] if db is not None else []) + list(args)
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    return Result(code, out.getvalue(), err.getvalue())
+    return Result(*huddle_here(*argv))
 
 
 def add(db, pnr=P1, name="Tolvan Tolvansson", *extra: str) -> Result:

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import click
 import pytest
+
+from tests.conftest import huddle_here
 
 
 def help_of(*args: str, env_lang: str | None = None, monkeypatch=None) -> str:  # noqa: ANN001
     """``huddle ARGS`` in this process, as test_cli_contract runs it; what it printed on stdout."""
-    from huddle.cli import main
-
     if env_lang is not None:
         monkeypatch.setenv("HUDDLE_LANG", env_lang)
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as e:
-            code = e.code
-    assert code in (0, None), err.getvalue()
-    return " ".join(out.getvalue().split())  # click wraps lines: compare the words
+    code, out, err = huddle_here(*args)
+    assert code == 0, err
+    return " ".join(out.split())  # click wraps lines: compare the words
 
 
 def test_group_help_in_swedish():

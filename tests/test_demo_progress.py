@@ -3,8 +3,6 @@ terminal, and the app's header names the store that is open (issue 13)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import pty
 import subprocess
@@ -12,21 +10,8 @@ import subprocess
 import pytest
 
 from screens.app import make_app
-from tests.conftest import HUDDLE_BIN, child_env
+from tests.conftest import HUDDLE_BIN, child_env, huddle_here
 from tests.tui_helpers import settle
-
-
-def _huddle(*args: str) -> tuple[int, str, str]:
-    from huddle.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else 0
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(("lang", "making", "seeded"), [
@@ -35,7 +20,7 @@ def _huddle(*args: str) -> tuple[int, str, str]:
 ])
 def test_demo_names_the_store_first_and_keeps_progress_off_a_pipe(tmp_path, lang, making, seeded):
     db = tmp_path / "demo.db"
-    code, out, err = _huddle("--lang", lang, "--db", str(db), "demo", "--no-tui", "--weeks", "1")
+    code, out, err = huddle_here("--lang", lang, "--db", str(db), "demo", "--no-tui", "--weeks", "1")
     assert code == 0, err
     assert err == making.format(path=db) + "\n"  # one line; no progress lines in a log or a pipe
     assert out.startswith(seeded.format(path=db))
