@@ -36,7 +36,7 @@ class NoAuditStore(Store):
 
 
 def pnr(i: int) -> str:
-    from huddle.pnr import luhn_digit
+    from huddle.domain.pnr import luhn_digit
 
     nine = f"50{(i % 12) + 1:02d}{(i % 28) + 1:02d}{980 + i:03d}"
     return f"19{nine[:6]}-{nine[6:]}{luhn_digit(nine)}"

@@ -68,7 +68,7 @@ def stats_figures(target: str, raw_run, end: date, repeat: int) -> dict:  # noqa
     from sqlalchemy import Date, bindparam, text
     from stats import timed  # bench/stats.py: median of repeated runs, after a warm-up
 
-    from huddle.clock import UTC, FakeClock
+    from huddle.domain.clock import UTC, FakeClock
     from huddle.services import stats
     from huddle.store import Store
 
@@ -131,7 +131,7 @@ def main() -> None:
     import store as store_bench  # bench/store.py
     from stats import generate  # bench/stats.py
 
-    from huddle.clock import UTC, FakeClock
+    from huddle.domain.clock import UTC, FakeClock
     from huddle.services import rollup
     from huddle.store import Store
     from tests import pg

@@ -216,7 +216,7 @@ async def browser_join_ms(db: str, tries: int = 3) -> list[float]:
 
     from playwright.async_api import async_playwright
 
-    from huddle.clock import SystemClock, local_date
+    from huddle.domain.clock import SystemClock, local_date
     from huddle.room.control import RoomController
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
@@ -249,7 +249,7 @@ async def browser_join_ms(db: str, tries: int = 3) -> list[float]:
 
 # -- one step ----------------------------------------------------------------------------------
 async def step(n: int, seconds: float, db: str, decode: bool, workers: int) -> dict:
-    from huddle.clock import SystemClock, local_date
+    from huddle.domain.clock import SystemClock, local_date
     from huddle.room.control import RoomController
 
     room = RoomController(db, local_date(SystemClock().now()), port=0, max_participants=max(n, 2))

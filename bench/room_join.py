@@ -74,7 +74,7 @@ async def python_join_ms(link: str, code: str, tries: int) -> list[float]:
 async def run(sizes: list[int], joins: int) -> None:
     from playwright.async_api import async_playwright
 
-    from huddle.clock import SystemClock, local_date
+    from huddle.domain.clock import SystemClock, local_date
     from huddle.room.control import RoomController
     from huddle.room.server import include_loopback_candidates
 

@@ -168,7 +168,7 @@ def main() -> None:
     from sqlalchemy import text
 
     from db.models import Case, Decision
-    from huddle.clock import UTC, FakeClock
+    from huddle.domain.clock import UTC, FakeClock
     from huddle.services import rollup, stats
     from huddle.store import Store
 

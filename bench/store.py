@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from huddle.clock import UTC, FakeClock  # noqa: E402
-from huddle.pnr import luhn_digit  # noqa: E402
+from huddle.domain.clock import UTC, FakeClock  # noqa: E402
+from huddle.domain.pnr import luhn_digit  # noqa: E402
 from huddle.store import Store  # noqa: E402
 
 DAY = date(2030, 1, 7)

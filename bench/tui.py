@@ -151,7 +151,7 @@ run_app(Context(db=sys.argv[1], lang="en", debug=False, user=None))
 
 def make_store(path: Path, patients: int) -> str:
     """A store with ``patients`` on the coming meeting day's agenda."""
-    from huddle.clock import SystemClock
+    from huddle.domain.clock import SystemClock
     from huddle.services import agenda
     from huddle.store import Store
 
@@ -230,7 +230,7 @@ class ScaledClock:
 
 
 def timer_error(minutes: float, speed: float) -> None:
-    from huddle.clock import UTC
+    from huddle.domain.clock import UTC
     from huddle.services import agenda, meeting
     from huddle.store import Store
     from screens.app import make_app

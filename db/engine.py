@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
-from db import SCHEMA_HEAD
+from db import SCHEMA_HEAD, changes
 
 BUSY_TIMEOUT_MS = 5000
 # A writer waits this long in total for the write lock (polling every few ms, see begin_immediate).
@@ -312,6 +312,8 @@ def open_store(target: str, *, create: bool = True, upgrade: bool = True) -> Ope
             raise StoreOpenError("needs_upgrade", str(path or shown(url)), revision or "")
         upgraded = upgrade_to_head(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
+    # The statistics rollup's change notes, on this store's write sessions only (db.changes).
+    event.listen(factory, "after_flush", changes.note_changes)
     read_factory = sessionmaker(engine.execution_options(huddle_read=True), expire_on_commit=False)
     return OpenedStore(engine, factory, read_factory, url, path, created, upgraded)
 

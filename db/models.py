@@ -1,7 +1,7 @@
 """Typed SQLAlchemy 2 models for the whole domain of DESIGN.md.
 
 All datetimes are stored as naive UTC (SQLite has no time zones); services
-convert with ``huddle.clock.to_utc``.  Columns that statistics need (unit,
+convert with ``huddle.domain.clock.to_utc``.  Columns that statistics need (unit,
 municipality, target) are copied onto the case, so that the figures survive
 when a patient's identity is removed.
 """

@@ -22,10 +22,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from huddle.clock import DEFAULT_TZ, Clock, default_clock, local_date
-from huddle.days import is_meeting_day, next_meeting_day
+from huddle.domain.clock import DEFAULT_TZ, Clock, default_clock, local_date
+from huddle.domain.days import is_meeting_day, next_meeting_day
+from huddle.domain.pnr import luhn_digit
 from huddle.errors import InputError
-from huddle.pnr import luhn_digit
 
 MUNICIPALITIES = ("Oskarshamn", "Högsby", "Mönsterås", "Västervik")
 # (name, kind, municipality)
@@ -172,6 +172,7 @@ def _seed(  # noqa: C901
     s, rng: random.Random, today: date, weeks: int, now: datetime,  # noqa: ANN001
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
+    from db import settings as settings_db
     from db.models import (
         Attendance,
         AuditEvent,
@@ -187,11 +188,11 @@ def _seed(  # noqa: C901
         Setting,
         Staff,
     )
-    from huddle import settings as settings_mod
+    from huddle.domain import settings as settings_mod
 
     tz = ZoneInfo(DEFAULT_TZ)
     cfg = settings_mod.Settings()
-    settings_mod.save(s, cfg)
+    settings_db.save(s, cfg)
     s.add(Setting(key="demo", value="1"))
     orgs = [Organisation(name=n, kind=k, municipality=m) for n, k, m in ORGANISATIONS]
     s.add_all(orgs)

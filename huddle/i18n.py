@@ -91,7 +91,7 @@ def t(key: str, /, lang: str | None = None, **params: Any) -> str:
         chosen = chosen.get(plural_form(params.get("count"), lang)) or chosen["other"]
     text: str = chosen
     if params:
-        from huddle.text import shown
+        from huddle.domain.text import shown
 
         # A value put into a message (a name, a CSV line, a server's error) is shown, never obeyed.
         params = {k: shown(v) if isinstance(v, str) else v for k, v in params.items()}

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from huddle.clock import Clock, default_clock
+from huddle.domain.clock import Clock, default_clock
 from huddle.errors import AccessDenied, StoreError
 
 ALL_ROLES = frozenset({"nurse", "facilitator", "manager", "admin"})

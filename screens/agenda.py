@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from huddle.days import SWEDISH, MeetingCalendar
+from huddle.domain.days import SWEDISH, MeetingCalendar
 from huddle.i18n import t
 from screens.commands import translate_bindings
 from screens.widgets import fill_table, weekday_date
@@ -143,11 +143,11 @@ class AgendaScreen(Screen):
     def reload(self, select_case: int | None = None) -> None:
         if self.day is None:
             return
-        from screens import backend
+        from huddle.services import startup
 
         if select_case is not None:
             self._select_after = select_case
-        self.app.run_store(backend.agenda_view, self.day, on_done=self.show_rows, key="agenda")
+        self.app.run_store(startup.agenda_view, self.day, on_done=self.show_rows, key="agenda")
 
     def on_resize(self) -> None:
         if self._shown is not None:
@@ -239,7 +239,7 @@ class AgendaScreen(Screen):
         today = self.app.today or self.day
 
         def rule(value: str) -> str:
-            from huddle.fields import validate_field
+            from huddle.domain.fields import validate_field
 
             return validate_field("question", value, today)
 

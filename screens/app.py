@@ -25,9 +25,9 @@ from screens.commands import ScreenCommands, translate_bindings
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from huddle.clock import Clock
-    from huddle.settings import Settings
-    from screens.backend import StartInfo
+    from huddle.domain.clock import Clock
+    from huddle.domain.settings import Settings
+    from huddle.services.startup import StartInfo
 
 
 @dataclass
@@ -73,7 +73,7 @@ class HuddleApp(App[None]):
         translate_bindings(self)
         if store is None and store_target is None:
             raise ValueError("make_app needs a store or a store target")
-        from huddle.clock import default_clock
+        from huddle.domain.clock import default_clock
 
         self.store = store
         self.store_target = store_target
@@ -101,7 +101,7 @@ class HuddleApp(App[None]):
         return AgendaScreen(day=self.start_day)
 
     def on_mount(self) -> None:
-        from screens.backend import store_label
+        from huddle.services.startup import store_label
 
         self.title = t("tui.title")
         # The header says which store is open (a demo store and the real one look alike).
@@ -123,9 +123,9 @@ class HuddleApp(App[None]):
         self.run_store(self._first_load, on_done=self._opened, on_error=self._open_failed)
 
     def _first_load(self, store):  # noqa: ANN001, ANN202
-        from screens import backend
+        from huddle.services import startup
 
-        return backend.start_info(store)
+        return startup.start_info(store)
 
     def _open_failed(self, exc: Exception) -> None:
         """A store that cannot be opened ends the app with the same one line the command line prints."""
@@ -239,7 +239,7 @@ class HuddleApp(App[None]):
 
         try:
             if self.store is None:
-                from screens.backend import open_store
+                from huddle.services.startup import open_store
 
                 assert self.store_target is not None  # __init__ refuses an app with neither
                 self.store = open_store(self.store_target, self.clock)

@@ -420,7 +420,7 @@ class AddPatientDialog(FormDialog):
         self.saver = save
 
     def _rule(self, name: str) -> Validator:
-        from huddle.fields import validate_field
+        from huddle.domain.fields import validate_field
 
         return lambda value: validate_field(name, value, self.today)
 
@@ -482,7 +482,7 @@ class ReadinessDialog(FormDialog):
     def submit(self, values: dict[str, object]) -> None:
         from zoneinfo import ZoneInfo
 
-        from huddle.clock import UTC
+        from huddle.domain.clock import UTC
 
         ready_at = cast("datetime | None", values["ready_at"])
         if isinstance(ready_at, datetime):
@@ -565,7 +565,7 @@ class DayMarkDialog(FormDialog):
 
 class AttendanceDialog(FormDialog):
     def __init__(self, needed: tuple[str, ...] = ()) -> None:
-        from huddle.roles import ROLES
+        from huddle.domain.roles import ROLES
 
         super().__init__(t("tui.attendance.title"))
         # The needed roles first, then the rest of the one vocabulary (a needed role outside it is left out).

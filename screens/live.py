@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from huddle.domain.timing import case_seconds, format_seconds, whole_seconds
 from huddle.i18n import t
-from huddle.timing import case_seconds, format_seconds, whole_seconds
 from screens.commands import translate_bindings
 from screens.widgets import (
     AttendanceView,
@@ -37,7 +37,7 @@ from screens.widgets import (
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from huddle.dto import LiveState, PatientCard
+    from huddle.domain.dto import LiveState, PatientCard
     from huddle.room.control import RoomController, RoomInfo
     from screens.app import HuddleApp
 
@@ -318,7 +318,7 @@ class LiveScreen(Screen):
         return getattr(self.app.settings, "tz", "Europe/Stockholm")
 
     def _today(self) -> date:
-        from huddle.clock import local_date
+        from huddle.domain.clock import local_date
 
         return local_date(self.app.clock.now(), self._tz())
 

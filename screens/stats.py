@@ -24,8 +24,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
+from huddle.domain.timing import format_seconds
 from huddle.i18n import number, t
-from huddle.timing import format_seconds
 
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
 COLUMNS = (
@@ -258,8 +258,8 @@ class StatsScreen(Screen):
 
     # -- input -----------------------------------------------------------------------------
     def _query_from_inputs(self) -> _Query | None:
+        from huddle.domain.fields import parse_date
         from huddle.errors import InputError
-        from huddle.fields import parse_date
 
         try:
             start = parse_date(self.query_one("#stats-from", Input).value or None, t("stats.screen.from"))
@@ -358,20 +358,14 @@ class StatsScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats-export")
     def export(self, start: date, end: date, path: Path) -> None:
         """The period's anonymous case rows as a CSV file for Swedish Excel (semicolons, BOM), mode 0600."""
-        import contextlib
-        import io
-
-        from huddle.cli.output import emit
+        from huddle.domain.csvexport import csv_text
         from huddle.services import stats
 
         try:
             found = stats.export_rows(self.store, start, end)
             rows = [r.to_json() for r in found]
-            buf = io.StringIO()
-            with contextlib.redirect_stdout(buf):
-                emit(rows, "csv", columns=stats.EXPORT_COLUMNS, excel=True)
             path = path.expanduser().resolve()
-            write_private(path, buf.getvalue())
+            write_private(path, csv_text(rows, stats.EXPORT_COLUMNS, excel=True))
         except FileExistsError:
             self.post_message(self.Failed(t("stats.screen.export_exists", path=str(path))))
             return
@@ -424,7 +418,7 @@ class StatsScreen(Screen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        from huddle.cli.stats import notes
+        from huddle.services.stats import notes
 
         result = message.result
         self.result = result

@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
-from huddle.clock import local_time, to_utc
+from huddle.domain.clock import local_time, to_utc
+from huddle.domain.timing import TimerState, case_seconds, format_seconds, time_box, timer_state, whole_seconds
 from huddle.i18n import t
-from huddle.timing import TimerState, case_seconds, format_seconds, time_box, timer_state, whole_seconds
 
 
 def weekday_date(day) -> dict:  # noqa: ANN001
@@ -206,8 +206,8 @@ class PatientCardView(Static):
 
 
 def role_label(role: str | None) -> str:
-    """A meeting role as the room page labels it too (``huddle.roles``)."""
-    from huddle.roles import role_label as label
+    """A meeting role as the room page labels it too (``huddle.domain.roles``)."""
+    from huddle.domain.roles import role_label as label
 
     if not role:
         return t("tui.card.none")
@@ -252,7 +252,7 @@ class RoomView(Static):
              attended: list | None = None, finished: bool = False) -> None:
         """``attended``: the huddle's attendance rows from the room (who was there, also after
         leaving); ``finished``: the meeting is over, so the code admits nobody and is not shown."""
-        from huddle.text import shown
+        from huddle.domain.text import shown
 
         out = Text(t("tui.room.title"), style="bold")
         seen = list(dict.fromkeys(

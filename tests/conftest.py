@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from huddle.clock import UTC, FakeClock
+from huddle.domain.clock import UTC, FakeClock
 from tests import pg
 from tests.oidc_provider import idp_client, idp_store, oidc_provider  # noqa: F401 - fixtures: a real OpenID provider
 

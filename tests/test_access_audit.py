@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select, text
 
 from db.models import AuditEvent
+from huddle.domain.pnr import luhn_digit
 from huddle.errors import InputError
-from huddle.pnr import luhn_digit
 from huddle.services import agenda, audit, meeting
 from huddle.store import Actor
 

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
+from huddle.domain.pnr import luhn_digit
 from huddle.errors import InputError, StoreError
-from huddle.pnr import luhn_digit
 from huddle.services import agenda, backup
 from huddle.store import Store
 from tests.conftest import run_huddle

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from huddle.clock import UTC, FakeClock
+from huddle.domain.clock import UTC, FakeClock
+from huddle.domain.pnr import luhn_digit
 from huddle.errors import AccessDenied, InputError
-from huddle.pnr import luhn_digit
 from huddle.services import agenda, meeting, retention, stats
 from huddle.store import Actor, Store
 
@@ -191,7 +191,8 @@ def test_retention_keeps_every_statistic_equal(plan, later, days):
 
 
 def test_retention_at_start_uses_the_setting_and_logs_each_patient(store, clock):
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
+    from huddle.domain import settings as settings_mod
 
     day = FIRST_MONDAY
     clock.set(at(day, 8))
@@ -201,7 +202,7 @@ def test_retention_at_start_uses_the_setting_and_logs_each_patient(store, clock)
     meeting.next_case(store, day)
     meeting.finish_meeting(store, day)
     with store.write() as s:
-        settings_mod.save(s, settings_mod.Settings(retention_days=30))
+        settings_db.save(s, settings_mod.Settings(retention_days=30))
     clock.advance(days=29)
     assert retention.run_retention(store) == 0
     clock.advance(days=2)
@@ -255,7 +256,7 @@ def test_removed_identities_do_not_linger_in_the_files(store, db_path, clock):
 
 
 def test_the_app_runs_retention_when_it_starts(store, clock):
-    from screens import backend
+    from huddle.services import startup as backend
 
     day = FIRST_MONDAY
     clock.set(at(day, 8))

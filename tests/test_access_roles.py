@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent
+from huddle.domain.pnr import luhn_digit
 from huddle.errors import AccessDenied, HuddleError
-from huddle.pnr import luhn_digit
 from huddle.services import access, agenda, audit, backup, meeting, retention, stats
 from huddle.store import Actor
 

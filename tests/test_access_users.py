@@ -21,7 +21,9 @@ def admin(store):
 
 def test_store_without_users_is_single_user_and_says_so(store, db_path):
     assert not access.has_users(store)
-    actor = access.actor_for_cli(store, None)
+    said: list[str] = []
+    actor = access.actor_for_cli(store, None, ask_password=lambda prompt: pytest.fail(prompt), say=said.append)
+    assert said == []
     assert actor.single_user and actor.roles == {"nurse", "facilitator", "manager", "admin"}
     r = run_huddle("user", "list", db=db_path)
     assert r.returncode == 0

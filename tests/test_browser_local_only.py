@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from huddle.clock import SystemClock, local_date
+from huddle.domain.clock import SystemClock, local_date
 from huddle.services import agenda
 from tests.conftest import HUDDLE_BIN, run_huddle
 from tests.test_room_browser import ARGS, CHROMIUM

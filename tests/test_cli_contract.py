@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from huddle.clock import SystemClock, local_date
-from huddle.days import next_meeting_day
+from huddle.domain.clock import SystemClock, local_date
+from huddle.domain.days import next_meeting_day
 from tests.conftest import HUDDLE_BIN, huddle_here, run_huddle
 
 KEYS = ["position", "pnr", "name", "unit", "municipality", "question", "state"]

@@ -6,9 +6,9 @@ import sqlite3
 from collections import Counter
 from datetime import date
 
-from huddle.clock import FakeClock
 from huddle.demo import seed_demo
-from huddle.pnr import parse
+from huddle.domain.clock import FakeClock
+from huddle.domain.pnr import parse
 from tests.conftest import MONDAY_0800, run_huddle
 
 

@@ -79,7 +79,7 @@ async def test_the_header_names_the_open_store(tmp_path, clock, lang, words):
 
 
 def test_a_database_url_is_named_without_its_password():
-    from screens.backend import store_label
+    from huddle.services.startup import store_label
 
     assert store_label("postgresql+psycopg://huddle:s3cret@db.example.se/huddle") == (
         "postgresql+psycopg://huddle:***@db.example.se/huddle")

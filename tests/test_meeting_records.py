@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, Readiness
-from huddle.clock import UTC
+from huddle.domain.clock import UTC
 from huddle.errors import ConflictError, InputError
 from huddle.services import meeting
 from tests.test_meeting_services import MONDAY, put_on_agenda
@@ -83,11 +83,11 @@ def test_readiness_history_and_derived_days(store, clock, running):
     # The Stockholm rule from settings: day 0 counts before 12:00, two grace days.
     from dataclasses import replace
 
-    from huddle import settings as settings_mod
-    from huddle.readiness import PRESETS
+    from db import settings as settings_db
+    from huddle.domain.readiness import PRESETS
 
     with store.write() as s:
-        settings_mod.save(s, replace(settings_mod.load(s), liability=PRESETS["stockholm"]))
+        settings_db.save(s, replace(settings_db.load(s), liability=PRESETS["stockholm"]))
     live = meeting.load_live(store, MONDAY)
     assert live.card.readiness.first_liable_day == date(2026, 11, 29)
     assert live.card.readiness.liable_days == 2  # Sunday and Monday

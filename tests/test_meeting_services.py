@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, Case, CaseInterval, Huddle
-from huddle.clock import to_utc
+from huddle.domain.clock import to_utc
+from huddle.domain.pnr import luhn_digit
 from huddle.errors import ConflictError, InputError
-from huddle.pnr import luhn_digit
 from huddle.services import agenda, meeting
 
 MONDAY = date(2026, 11, 30)
@@ -283,7 +283,7 @@ def test_killed_case_time_is_right_within_two_seconds_however_soon_the_app_resta
     clock.advance(restart_after)
     live = meeting.load_live(reopen(store), MONDAY)
     # The restarted app shows the case's time from the stored intervals at once.
-    from huddle.timing import case_seconds
+    from huddle.domain.timing import case_seconds
 
     shown = case_seconds(live.current_intervals, clock.now())
     assert abs(shown - (killed_at - live.current_intervals[0].start).total_seconds()) <= 2

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent
 from huddle import i18n
-from huddle.clock import UTC
+from huddle.domain.clock import UTC
 from huddle.services import meeting
 from tests.conftest import run_huddle
 from tests.test_meeting_services import MONDAY, PATIENTS, put_on_agenda

@@ -32,8 +32,8 @@ async def test_a_participant_signs_in_at_the_provider_instead_of_the_code(db_pat
     from playwright.async_api import async_playwright
 
     from db.models import Attendance, Staff
-    from huddle.clock import local_date
-    from huddle.days import SWEDISH
+    from huddle.domain.clock import local_date
+    from huddle.domain.days import SWEDISH
     from huddle.room.control import RoomController
     from huddle.services import agenda, meeting, oidc
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huddle.clock import UTC
+from huddle.domain.clock import UTC
 from huddle.room.banner import banner_from_live, initials
 from huddle.room.codes import ALPHABET, Throttle, display, end_of_day, matches, new_code, normalise
 from huddle.services import agenda, meeting

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from huddle.clock import SystemClock, local_date
-from huddle.days import SWEDISH
+from huddle.domain.clock import SystemClock, local_date
+from huddle.domain.days import SWEDISH
 from huddle.room.banner import banner_from_live
 from huddle.room.control import RoomController
 from huddle.services import agenda, meeting

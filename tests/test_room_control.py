@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from huddle.clock import local_date
+from huddle.domain.clock import local_date
 from huddle.errors import StoreError
 from huddle.room.codes import end_of_day
 from huddle.room.control import RoomController
@@ -307,13 +307,14 @@ async def test_one_room_per_meeting_a_second_start_says_where_the_first_runs(sto
 def test_the_port_is_a_setting_and_an_option(store, store_target, clock):
     import socket
 
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
+    from huddle.domain import settings as settings_mod
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with store.write() as s:
-        settings_mod.save(s, settings_mod.Settings(room_port=port))
+        settings_db.save(s, settings_mod.Settings(room_port=port))
     proc, link, _code = start_by_hand(store_target, clock)
     stop_by_hand(proc)
     assert link == f"http://127.0.0.1:{port}/"

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from aiohttp import web
 
+from huddle.domain.roles import ROLES, role_label
 from huddle.errors import InputError
 from huddle.i18n import t
-from huddle.roles import ROLES, role_label
 from huddle.room.codes import end_of_day
 from huddle.room.server import Room, RoomConfig, StoreAttendance
 from huddle.services import meeting

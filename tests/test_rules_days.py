@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huddle.days import SWEDISH, MeetingCalendar, holiday_name
+from huddle.domain.days import SWEDISH, MeetingCalendar, holiday_name
 from huddle.errors import InputError
 
 DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huddle.csvimport import decode, parse_agenda_csv
+from huddle.domain.csvimport import decode, parse_agenda_csv
+from huddle.domain.fields import parse_date, validate_field
 from huddle.errors import InputError
-from huddle.fields import parse_date, validate_field
 
 TODAY = date(2026, 11, 30)
 # Fictitious people with valid test numbers (generated; see tests/test_rules_pnr.py for the rule).

@@ -1,6 +1,6 @@
 """Identity numbers (personnummer, samordningsnummer): property tests against an independent model.
 
-The model below is written from Skatteverket's description, not from huddle.pnr:
+The model below is written from Skatteverket's description, not from huddle.domain.pnr:
 10 or 12 digits; YYMMDD (day + 60 for a samordningsnummer), a three-digit serial and
 a Luhn check digit over the ten last digits; a 10-digit number written with '-' (or
 no separator) belongs to someone under 100 on the reference date, with '+' to
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from huddle import pnr
+from huddle.domain import pnr
 from huddle.errors import InputError
 
 REF = date(2026, 11, 30)

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huddle.clock import UTC
-from huddle.errors import InputError
-from huddle.readiness import (
+from huddle.domain.clock import UTC
+from huddle.domain.readiness import (
     PRESETS,
     SIP_DAYS,
     LiabilityRule,
@@ -24,7 +23,8 @@ from huddle.readiness import (
     ready_days,
     sip_deadline,
 )
-from huddle.settings import Settings
+from huddle.domain.settings import Settings
+from huddle.errors import InputError
 
 NATIONAL = PRESETS["national"]
 STOCKHOLM = PRESETS["stockholm"]
@@ -54,7 +54,7 @@ instants = st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2035,
 
 
 class TestDocumentedInterpretation:
-    """The examples written in huddle/readiness.py's docstring, literally."""
+    """The examples written in huddle/domain/readiness.py's docstring, literally."""
 
     def test_national_three_grace_days_after_the_notice_day(self):
         # Lag (2017:612), no local agreement: notice on day D, grace D+1..D+3, liable from D+4.

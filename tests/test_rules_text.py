@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huddle.text import BIDI, clean, one_line, shown, shown_deep
+from huddle.domain.text import BIDI, clean, one_line, shown, shown_deep
 
 # Text as a hostile participant, a broken CSV or a hand-edited store might hold it: printable
 # letters mixed with C0/C1 controls, escape-sequence fragments and bidi overrides.
@@ -55,7 +55,7 @@ def test_sequences_go_whole_and_words_stay():
 def test_a_log_line_carrying_a_browsers_text_is_shown_not_obeyed():
     import logging
 
-    from huddle.text import ShownFormatter
+    from huddle.domain.text import ShownFormatter
 
     record = logging.LogRecord("huddle.room", logging.WARNING, __file__, 1, "websocket from another origin refused: %s",
                                ("http://x\x1b]2;HIJACKED\x07",), None)

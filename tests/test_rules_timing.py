@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huddle.clock import UTC
-from huddle.timing import (
+from huddle.domain.clock import UTC
+from huddle.domain.timing import (
     DEFAULT_TARGET_S,
     STALE_GRACE_S,
     Interval,

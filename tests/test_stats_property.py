@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huddle.clock import UTC, FakeClock, local_date
-from huddle.readiness import PRESETS, liable_days, ready_days, sip_deadline
+from huddle.domain.clock import UTC, FakeClock, local_date
+from huddle.domain.readiness import PRESETS, liable_days, ready_days, sip_deadline
 from tests import pg
 from tests.conftest import ENGINES
 

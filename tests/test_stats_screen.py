@@ -9,7 +9,7 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
 
-from huddle.clock import UTC, FakeClock
+from huddle.domain.clock import UTC, FakeClock
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday afternoon: the demo's last huddle is today's
 
@@ -257,8 +257,8 @@ async def test_at_140_columns_every_column_with_readiness_and_liable_days_is_in_
 @pytest.mark.parametrize("lang", ["en", "sv"])
 async def test_the_summary_is_never_cut_inside_a_word(manager_store, lang, size) -> None:
     from huddle import i18n
-    from huddle.cli.stats import notes
     from huddle.services import stats
+    from huddle.services.stats import notes
 
     i18n.set_language(lang)
     app = StatsApp(manager_store)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, Huddle
-from huddle.clock import UTC
+from huddle.domain.clock import UTC
 from huddle.errors import ConflictError, InputError
 from huddle.services import agenda
 

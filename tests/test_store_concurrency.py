@@ -13,8 +13,8 @@ from datetime import date, datetime
 
 import pytest
 
-from huddle.clock import UTC, FakeClock
-from huddle.pnr import luhn_digit
+from huddle.domain.clock import UTC, FakeClock
+from huddle.domain.pnr import luhn_digit
 from huddle.store import Store
 
 WRITERS = 8

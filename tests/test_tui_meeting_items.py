@@ -443,7 +443,7 @@ async def test_discharged_before_liability_reads_the_same_on_card_and_summary(st
 
 
 def test_patients_helper_numbers_are_valid():
-    from huddle.pnr import parse
+    from huddle.domain.pnr import parse
 
     for pnr, *_ in _fictitious(12) + PATIENTS:
         parse(pnr, MONDAY)

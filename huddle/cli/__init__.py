@@ -14,9 +14,12 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from huddle.store import Actor, Store
 
 # command name -> "module:attribute"
 COMMANDS: dict[str, str] = {
@@ -106,13 +109,17 @@ class Context:
             self._store = None
 
 
-def resolve_actor(store, username):  # noqa: ANN001, ANN201
-    """Who is acting.  Replaced by the access module once the store has users."""
-    try:
-        from huddle.services import access
-    except ImportError:
-        return store.actor
-    return access.actor_for_cli(store, username)
+def resolve_actor(store: Store, username: str | None) -> Actor:
+    """Who is acting: the local all-roles actor without users, else a signed-in user (a password
+    from ``HUDDLE_PASSWORD`` or a hidden prompt on stderr; the provider's device code on stderr)."""
+    from huddle.services import access
+
+    return access.actor_for_cli(
+        store,
+        username,
+        ask_password=lambda prompt: click.prompt(prompt, hide_input=True, err=True),
+        say=lambda line: click.echo(line, err=True),
+    )
 
 
 # -- help in the chosen language -------------------------------------------------------
@@ -307,10 +314,9 @@ def _one_line_usage(exc: click.ClickException) -> str:
 
 
 def _fail(message: str, code: int) -> None:
-    from huddle.i18n import t
-
     # Exactly one line, whatever a message or a value in it holds.
-    from huddle.text import clean
+    from huddle.domain.text import clean
+    from huddle.i18n import t
 
     one_line = clean(str(message))
     sys.stderr.write(f"{t('cli.error_prefix')} {one_line}\n")

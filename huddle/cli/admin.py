@@ -8,7 +8,7 @@ import click
 
 from huddle.cli import Context
 from huddle.cli.core import FORMATS, pass_ctx, say
-from huddle.fields import parse_date
+from huddle.domain.fields import parse_date
 from huddle.i18n import t
 
 # -- users ------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def audit_cmd(ctx: Context, patient: str | None, sample: int | None, from_: str 
 @pass_ctx
 def retention_cmd(ctx: Context, days: int | None) -> None:
     """Remove identities and working notes after the retention period; statistics stay (admin)."""
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
     from huddle.errors import InputError
     from huddle.services import retention
 
@@ -185,7 +185,7 @@ def retention_cmd(ctx: Context, days: int | None) -> None:
     store = ctx.store(create=False)
     if days is None:
         with store.read() as s:
-            days = settings_mod.load(s).retention_days
+            days = settings_db.load(s).retention_days
     count = retention.pseudonymise(store, days)
     say(t("retention.done", days=days, count=count))
 
@@ -214,8 +214,9 @@ def backup_cmd(ctx: Context, file: str) -> None:
 @pass_ctx
 def settings_cmd(ctx: Context, name: str | None, value: str | None, fmt: str) -> None:
     """List the store's settings, or set one: huddle settings room_port 8800 (admin)."""
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
     from huddle.cli.output import emit
+    from huddle.domain import settings as settings_mod
     from huddle.errors import InputError
 
     if name is not None and value is None:
@@ -234,6 +235,6 @@ def settings_cmd(ctx: Context, name: str | None, value: str | None, fmt: str) ->
     store = ctx.store(create=False)
     store.require("admin", "facilitator")
     with store.read() as s:
-        rows = [{"name": k, "value": v} for k, v in settings_mod.load(s).to_rows().items()]
+        rows = [{"name": k, "value": v} for k, v in settings_db.load(s).to_rows().items()]
     emit(rows, fmt, columns=["name", "value"], headings=[t("settings.col.name"), t("settings.col.value")],
          title=t("settings.title"))

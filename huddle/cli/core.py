@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from huddle.cli import Context
-from huddle.fields import parse_date
+from huddle.domain.fields import parse_date
 from huddle.i18n import t
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -16,7 +16,7 @@ FORMATS = click.Choice(["table", "json", "csv"])
 
 
 def shown_text(text: str) -> str:
-    from huddle.text import shown
+    from huddle.domain.text import shown
 
     return shown(text)
 
@@ -40,7 +40,7 @@ def _demo_progress(where: str):  # noqa: ANN202
 
 def say(text: str) -> None:
     """One line (or a few) for the person at the terminal: store text in it is shown, never obeyed."""
-    from huddle.text import shown
+    from huddle.domain.text import shown
 
     click.echo(shown(text))
 
@@ -82,8 +82,8 @@ def patient_add_cmd(ctx: Context, pnr: str, name: str, unit: str, municipality: 
 
     day = parse_date(date_)
     # Validate before the store is even opened: bad input writes nothing, not even a new file.
-    from huddle.clock import default_clock, local_date
-    from huddle.fields import validate_patient
+    from huddle.domain.clock import default_clock, local_date
+    from huddle.domain.fields import validate_patient
 
     # Checked against today in the default zone: a birth date is a calendar date, and the
     # store (with its zone setting) is not opened until the input is known to be good.
@@ -133,8 +133,8 @@ def agenda_cmd(ctx: Context, date_: str | None, fmt: str) -> None:
 @pass_ctx
 def import_cmd(ctx: Context, file: Path, date_: str | None) -> None:
     """Import an agenda from CSV (header pnr,name,unit,municipality,question; comma or semicolon)."""
-    from huddle.clock import default_clock, local_date
-    from huddle.csvimport import decode, parse_agenda_csv
+    from huddle.domain.clock import default_clock, local_date
+    from huddle.domain.csvimport import decode, parse_agenda_csv
     from huddle.errors import InputError
     from huddle.services import agenda
 

@@ -8,7 +8,7 @@ import click
 
 from huddle.cli import Context
 from huddle.cli.core import FORMATS, pass_ctx, say
-from huddle.fields import parse_date
+from huddle.domain.fields import parse_date
 from huddle.i18n import t
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from huddle.cli import Context
-from huddle.fields import parse_date
+from huddle.domain.fields import parse_date
 from huddle.i18n import t
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -25,7 +25,7 @@ def summary_cmd(ctx: Context, date_: str | None, fmt: str) -> None:
     day = parse_date(date_)
     store = ctx.store(create=False)
     day = day or agenda.today(store)
-    from huddle.text import shown_deep
+    from huddle.domain.text import shown_deep
 
     items = shown_deep(meeting.huddle_summaries(store, day))
     if fmt == "json":

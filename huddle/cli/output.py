@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -19,7 +18,7 @@ def emit(
     json_value: Any = None,
     excel: bool = False,
 ) -> None:
-    from huddle.text import shown_deep
+    from huddle.domain.text import shown_deep
 
     # Whatever the store holds is printed, never obeyed by the terminal (or a program reading CSV).
     rows = [shown_deep(row) for row in rows]
@@ -29,23 +28,11 @@ def emit(
         json.dump(rows if json_value is None else json_value, out, ensure_ascii=False, indent=2, default=str)
         out.write("\n")
     elif fmt == "csv":
-        if excel:
-            out.write("\ufeff")
-        writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c), excel) for c in columns])
+        from huddle.domain.csvexport import csv_text
+
+        out.write(csv_text(rows, columns, excel=excel))
     else:
         table(rows, columns=columns, headings=headings or columns, title=title)
-
-
-def _csv_value(value: Any, excel: bool) -> Any:
-    if isinstance(value, float):
-        text = f"{value:.3f}".rstrip("0").rstrip(".")
-        return text.replace(".", ",") if excel else text
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def table(rows: Iterable[dict[str, Any]], *, columns: Sequence[str], headings: Sequence[str], title: str | None) -> None:

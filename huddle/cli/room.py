@@ -14,7 +14,7 @@ import sys
 import click
 
 from huddle.cli import Context
-from huddle.fields import parse_date
+from huddle.domain.fields import parse_date
 from huddle.i18n import t
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -46,7 +46,7 @@ def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert:
     import logging
     import ssl
 
-    from huddle.clock import local_date, local_time
+    from huddle.domain.clock import local_date, local_time
     from huddle.errors import InputError
     from huddle.room.codes import display, end_of_day, new_code
 
@@ -75,10 +75,10 @@ def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert:
             raise InputError("room.tls_bad", detail=str(exc)[:160]) from exc
 
     store = ctx.store(create=True)
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
 
     with store.read() as s:
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
     tz = cfg.tz
     port = cfg.room_port if port is None else port
     today = local_date(store.now(), tz)
@@ -86,8 +86,8 @@ def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert:
         cfg.calendar.check(day)  # a room for Christmas Day, as for a patient on it: refused, says the next
     day = day or today
     expires = end_of_day(day, tz)
-    from huddle.room.lease import RoomLease
     from huddle.room.server import Room, RoomConfig, StoreAttendance, serve
+    from huddle.services.room_lease import RoomLease
 
     lease = RoomLease(store, day)
     attendance = StoreAttendance(store, day, lease=lease)
@@ -110,7 +110,7 @@ def room_cmd(ctx: Context, host: str, port: int | None, date_: str | None, cert:
         config.sign_in_mode = provider.room
     room = Room(config, attendance, clock=store.clock)
     # A log line may carry what a browser sent (a name, an Origin header): shown, never obeyed.
-    from huddle.text import ShownFormatter
+    from huddle.domain.text import ShownFormatter
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(ShownFormatter("room: %(message)s"))

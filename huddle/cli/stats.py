@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from huddle.cli import Context
-from huddle.fields import parse_date
+from huddle.domain.fields import parse_date
 from huddle.i18n import t
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -41,7 +41,7 @@ def _period(ctx: Context, start_text: str | None, end_text: str | None):  # noqa
 
 
 def fmt_seconds(value: float | None) -> str:
-    from huddle.timing import format_seconds
+    from huddle.domain.timing import format_seconds
 
     return "–" if value is None else format_seconds(round(value))
 
@@ -79,47 +79,6 @@ def human_row(f: dict[str, Any], key: str) -> dict[str, str]:
 
 def group_label(key: Any) -> str:
     return t("stats.none") if key is None or key == "" else str(key)
-
-
-def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[str]:
-    """The lines under the table: definitions, blockers (the ``top`` owners), attendance gaps, the suggested target."""
-    from huddle.i18n import number
-    from huddle.services.stats import SUGGEST_MIN_CASES
-
-    rule_key = f"stats.rule.{rule}"
-    rule_text = t(rule_key)
-    lines = [t("stats.note.percentiles", rule=rule if rule_text == rule_key else rule_text)]
-    if overall["blockers_by_owner"]:
-        owners = list(overall["blockers_by_owner"].items())
-        items = ", ".join(f"{k}: {v}" for k, v in owners[:top]) + (" …" if top and len(owners) > top else "")
-        lines.append(t("stats.note.blockers", items=items))
-    if overall["attendance_gaps"]:
-        items = ", ".join(f"{role_label(k)}: {v}" for k, v in overall["attendance_gaps"].items())
-        lines.append(t("stats.note.gaps", items=items, held=overall["huddles_held"]))
-    basis = overall["suggested_basis"]
-    if basis:
-        lines.append(
-            t(
-                "stats.note.suggested",
-                target=overall["suggested_target_s"],
-                pct=basis["percentile"],
-                pick=number(basis["percentile_s"]),
-                cases=basis["cases"],
-                excluded=basis["excluded"],
-                low=number(max(basis["low_s"], 0)),
-                high=number(basis["high_s"]),
-            )
-        )
-    else:
-        lines.append(t("stats.note.no_suggestion", n=SUGGEST_MIN_CASES))
-    return lines
-
-
-def role_label(role: str) -> str:
-    """An attendance role as people read it (``huddle.roles``)."""
-    from huddle.roles import role_label as label
-
-    return label(role)
 
 
 def _flat(value: Any) -> Any:
@@ -163,7 +122,7 @@ def stats_cmd(ctx: Context, start_text: str | None, end_text: str | None, by: st
     )
     emit(rows, "table", columns=TIME_COLUMNS, headings=[t(f"stats.col.{c}") for c in TIME_COLUMNS], title=title)
     emit(rows, "table", columns=OUTCOME_COLUMNS, headings=[t(f"stats.col.{c}") for c in OUTCOME_COLUMNS])
-    for line in notes(data["overall"], result.rule):
+    for line in stats.notes(data["overall"], result.rule):
         click.echo(line)
 
 

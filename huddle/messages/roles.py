@@ -1,4 +1,4 @@
-"""The meeting roles' labels (``huddle.roles``): the room page, the app and the statistics use these."""
+"""The meeting roles' labels (``huddle.domain.roles``): the room page, the app and the statistics use these."""
 
 MESSAGES = {
     "role.needs_assessor": {"en": "needs assessor", "sv": "biståndshandläggare"},

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from huddle.dto import LiveState
-from huddle.timing import case_seconds, timer_state
+from huddle.domain.dto import LiveState
+from huddle.domain.timing import case_seconds, timer_state
 
 POLICIES = ("initials_unit", "unit", "none")
 

@@ -31,7 +31,7 @@ from aiohttp import WSMsgType, web
 from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.rtcconfiguration import RTCBundlePolicy
 
-from huddle.clock import Clock, default_clock
+from huddle.domain.clock import Clock, default_clock
 from huddle.room.codes import Throttle, display, matches
 from huddle.room.media import SlotTrack, Source, choose_speakers
 
@@ -61,7 +61,7 @@ class StoreAttendance:
     def __init__(self, store, day: date, lease=None) -> None:  # noqa: ANN001
         self.store = store
         self.day = day
-        self.lease = lease  # huddle.room.lease.RoomLease: renewed on each poll of the meeting
+        self.lease = lease  # huddle.services.room_lease.RoomLease: renewed on each poll of the meeting
 
     def join(self, name: str, organisation: str | None, role: str | None, *,
              staff_id: int | None = None) -> int | None:
@@ -77,27 +77,23 @@ class StoreAttendance:
         attendance_leave(self.store, attendance_id)
 
     def finished(self) -> bool:
-        from sqlalchemy import select
+        from huddle.services.agenda import huddle_state
 
-        from db.models import Huddle
-
-        with self.store.read() as s:
-            return s.scalar(select(Huddle.state).where(Huddle.date == self.day)) == "finished"
+        return huddle_state(self.store, self.day) == "finished"
 
     def banner(self, now: datetime) -> dict | None:
         """The banner the app would push, read from the store: a room started by hand shows it too.
         A plain read (no recovery, no access-log row: the banner carries initials and unit only)."""
-        from huddle import settings as settings_mod
         from huddle.room.banner import banner_from_live
         from huddle.services.meeting import load_live
+        from huddle.services.startup import load_settings
 
         if self.lease is not None:
             try:
                 self.lease.renew()
             except Exception as exc:  # noqa: BLE001 - the banner matters more than the lease's beat
                 log.warning("could not renew the room's lease: %s", exc)
-        with self.store.read() as s:
-            policy = settings_mod.load(s).banner_policy
+        policy = load_settings(self.store).banner_policy
         live = load_live(self.store, self.day, recover=False, audit=False)
         return banner_from_live(live, now, policy)
 
@@ -241,8 +237,8 @@ class Room:
         return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def _strings(self, request: web.Request) -> web.Response:
+        from huddle.domain.roles import ROLES, role_key
         from huddle.i18n import catalogue
-        from huddle.roles import ROLES, role_key
 
         out: dict[str, dict[str, str]] = {"en": {}, "sv": {}}
         texts_of = catalogue()
@@ -369,7 +365,7 @@ class Room:
         if not name:
             await _send(ws, {"type": "refused", "reason": "name"})
             return None
-        from huddle.roles import ROLES
+        from huddle.domain.roles import ROLES
 
         role = str(data.get("role") or "").strip() or None
         if role is not None and role not in ROLES:  # the page offers the vocabulary only: no free text
@@ -751,7 +747,7 @@ def _same_origin(request: web.Request) -> bool:
 def _one_line(value: object) -> str:
     """A name or organisation as the room keeps and forwards it: the one rule for outside text
     (no control or escape sequence reaches the facilitator's terminal or another page), one line."""
-    from huddle.text import one_line
+    from huddle.domain.text import one_line
 
     return one_line(str(value or ""))[:NAME_MAX]
 

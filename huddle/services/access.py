@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, select
 
 from db.models import Organisation, Staff
+from huddle.domain.text import ShownText
 from huddle.errors import AccessDenied, InputError
 from huddle.store import ALL_ROLES, Actor, Store
-from huddle.text import ShownText
+
+if TYPE_CHECKING:
+    from huddle.services.oidc import DeviceCode
 
 ROLES = ("nurse", "facilitator", "manager", "admin")
 MIN_PASSWORD = 8
@@ -250,21 +255,26 @@ def _maybe_rehash(store: Store, staff_id: int | None, hash_: str, password: str)
             staff.password_hash = hash_password(password)
 
 
-def actor_for_cli(store: Store, username: str | None) -> Actor:
+def actor_for_cli(
+    store: Store,
+    username: str | None,
+    *,
+    ask_password: Callable[[str], str],
+    say: Callable[[str], None],
+) -> Actor:
     """Who runs this command: the local all-roles actor without users, else a signed-in user.
 
-    The password comes from ``HUDDLE_PASSWORD`` or a hidden prompt; a wrong one
-    is a one-line error (AccessDenied, exit 3).
+    The password comes from ``HUDDLE_PASSWORD`` or ``ask_password(prompt)`` (the command line's
+    hidden prompt); a wrong one is a one-line error (AccessDenied, exit 3).  ``say`` shows a line
+    to the person (the identity provider's device code, a user name that is not needed).
     """
-    import click
-
     from huddle.services import oidc
 
     provider = oidc.is_active(store)
     users = has_users(store)
     if not users and not provider:
         if username:
-            click.echo(_t("access.user_ignored"), err=True)
+            say(_t("access.user_ignored"))
         return store.actor if store.actor.single_user else Actor.local()
     token = os.environ.get(DELEGATION_ENV)
     if token:
@@ -274,23 +284,21 @@ def actor_for_cli(store: Store, username: str | None) -> Actor:
         # The identity provider's device sign-in (RFC 8628): a code and a link on stderr, confirmed in
         # any browser. A user name picks a local password instead, unless the store is provider-only
         # (then authenticate() refuses it, logged).
-        return oidc.device_sign_in(store, show=_show_device_code)
+        return oidc.device_sign_in(store, show=lambda code: _show_device_code(code, say))
     if not username:
         raise AccessDenied("access.need_user")
     password = os.environ.get("HUDDLE_PASSWORD")
     if password is None:
-        password = click.prompt(_t("access.password_prompt", username=username), hide_input=True, err=True)
+        password = ask_password(_t("access.password_prompt", username=username))
     return authenticate(store, username, password)
 
 
-def _show_device_code(code) -> None:  # noqa: ANN001
-    import click
-
+def _show_device_code(code: DeviceCode, say: Callable[[str], None]) -> None:
     minutes = max(1, code.expires_in // 60)
-    click.echo(_t("oidc.device.show", url=code.verification_uri, code=code.user_code, minutes=minutes), err=True)
+    say(_t("oidc.device.show", url=code.verification_uri, code=code.user_code, minutes=minutes))
     if code.verification_uri_complete:
-        click.echo(_t("oidc.device.direct", url=code.verification_uri_complete), err=True)
-    click.echo(_t("oidc.device.waiting"), err=True)
+        say(_t("oidc.device.direct", url=code.verification_uri_complete))
+    say(_t("oidc.device.waiting"))
 
 
 def _t(key: str, **params) -> str:  # noqa: ANN003
@@ -316,7 +324,7 @@ def check_password(password: str) -> str:
 
 
 def _clean(field: str, value: str | None, limit: int, required: bool = False) -> str | None:
-    from huddle.text import clean
+    from huddle.domain.text import clean
 
     text = clean(value)
     if required and not text:

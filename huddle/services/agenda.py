@@ -8,35 +8,41 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db import settings as settings_db
 from db.models import Case, Huddle, Patient
-from huddle import settings as settings_mod
-from huddle.clock import local_date, to_utc
-from huddle.days import MeetingCalendar
-from huddle.dto import CaseRow
+from huddle.domain.clock import local_date, to_utc
+from huddle.domain.days import MeetingCalendar
+from huddle.domain.dto import CaseRow
+from huddle.domain.fields import validate_field, validate_patient
+from huddle.domain.timing import Interval, case_seconds
 from huddle.errors import ConflictError, InputError
-from huddle.fields import validate_field, validate_patient
 from huddle.services import rollup
 from huddle.store import Store
-from huddle.timing import Interval, case_seconds
 
 
 def today(store: Store) -> date:
     with store.read() as s:
-        tz = settings_mod.load(s).tz
+        tz = settings_db.load(s).tz
     return local_date(store.now(), tz)
 
 
 def default_date(store: Store) -> date:
     """The next meeting day: today if it is a meeting day whose meeting has not finished, else the next one."""
     with store.read() as s:
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
         return _default_day(s, local_date(store.now(), cfg.tz), cfg.calendar)
 
 
 def calendar(store: Store) -> MeetingCalendar:
     """The store's meeting calendar: Swedish public holidays and its local closed and extra days."""
     with store.read() as s:
-        return settings_mod.load(s).calendar
+        return settings_db.load(s).calendar
+
+
+def huddle_state(store: Store, day: date) -> str | None:
+    """The state of ``day``'s huddle (planned, running, finished), or None when it has none."""
+    with store.read() as s:
+        return s.scalar(select(Huddle.state).where(Huddle.date == day))
 
 
 def _default_day(s: Session, today_: date, cal: MeetingCalendar) -> date:
@@ -52,7 +58,7 @@ def _today_and_day(store: Store, day: date | None) -> tuple[date, date]:
     A day asked for must be a meeting day: a patient put on a Saturday's or Christmas Day's
     agenda would never be discussed (the app's n/p keys skip such days)."""
     with store.read() as s:
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
         today_ = local_date(store.now(), cfg.tz)
         return today_, cfg.calendar.check(day) if day else _default_day(s, today_, cfg.calendar)
 
@@ -70,7 +76,7 @@ def get_or_create_huddle(session: Session, day: date) -> Huddle:
 
     huddle = session.scalar(select(Huddle).where(Huddle.date == day).with_for_update())
     if huddle is None:
-        cfg = settings_mod.load(session)
+        cfg = settings_db.load(session)
         values = {"date": day, "target_s": cfg.target_s, "timebox_s": cfg.timebox_s,
                   "planned_start": cfg.meeting_time}
         insert_if_missing(session, Huddle.__table__, values, key=("date",))
@@ -179,7 +185,7 @@ def import_rows(store: Store, rows: list[dict[str, str]], day: date | None = Non
     with store.write() as s:
         out = []
         for number, values in enumerate(rows, start=2):
-            line = values.get("_line", number)  # the file's line when the rows came from huddle.csvimport
+            line = values.get("_line", number)  # the file's line when the rows came from huddle.domain.csvimport
             try:
                 out.append(_row(_add(store, s, values, day), store))
             except InputError as exc:
@@ -188,7 +194,7 @@ def import_rows(store: Store, rows: list[dict[str, str]], day: date | None = Non
 
 
 def import_csv(store: Store, data: bytes, day: date | None = None) -> list[CaseRow]:
-    from huddle.csvimport import decode, parse_agenda_csv
+    from huddle.domain.csvimport import decode, parse_agenda_csv
 
     rows = parse_agenda_csv(decode(data), today(store))
     return import_rows(store, rows, day)
@@ -248,7 +254,7 @@ def _day_rows(s: Session, day: date, store: Store) -> list[CaseRow]:
 
 
 def stored_interval(started: datetime, stopped: datetime | None, heartbeat: datetime | None) -> Interval:
-    """An interval as the store keeps it (naive UTC columns), for ``huddle.timing``."""
+    """An interval as the store keeps it (naive UTC columns), for ``huddle.domain.timing``."""
     return Interval(to_utc(started), to_utc(stopped) if stopped else None, to_utc(heartbeat) if heartbeat else None)
 
 

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
+from db import settings as settings_db
 from db.models import AuditEvent, Case, Huddle, Patient, Staff
-from huddle import settings as settings_mod
-from huddle.clock import to_utc
+from huddle.domain.clock import to_utc
+from huddle.domain.text import ShownText
 from huddle.errors import InputError
 from huddle.store import Store
-from huddle.text import ShownText
 
 MAX_SAMPLE = 10_000
 
@@ -71,7 +71,7 @@ class Sample:
 
 
 def _find_patient(s, value: str, today: date) -> Patient:  # noqa: ANN001
-    from huddle.pnr import normalise
+    from huddle.domain.pnr import normalise
 
     text = (value or "").strip()
     if text:
@@ -123,7 +123,7 @@ def patient_extract(store: Store, pnr_or_pseudonym: str) -> Extract:
     """Every access-log event about one patient, oldest first (admin only; logged)."""
     store.require("admin")
     with store.write() as s:
-        tz = settings_mod.load(s).tz
+        tz = settings_db.load(s).tz
         patient = _find_patient(s, pnr_or_pseudonym, store.now().astimezone(ZoneInfo(tz)).date())
         events = s.scalars(select(AuditEvent).where(AuditEvent.patient_id == patient.id).order_by(AuditEvent.at, AuditEvent.id))
         rows = _rows(s, events)
@@ -146,7 +146,7 @@ def sample(store: Store, n: int, start: date, end: date, *, seed: int | None = N
     if start > end:
         raise InputError("date.range", start=start.isoformat(), end=end.isoformat())
     with store.write() as s:
-        tz = settings_mod.load(s).tz
+        tz = settings_db.load(s).tz
         lo, hi = _utc_bounds(start, end, tz)
         ids = list(
             s.scalars(

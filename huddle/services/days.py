@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from db import settings as settings_db
 from db.models import Case, Huddle
-from huddle import settings as settings_mod
 from huddle.errors import InputError
 from huddle.store import Store
 
@@ -34,7 +34,7 @@ def meeting_days(store: Store, start: date, end: date) -> list[DayInfo]:
         raise InputError("days.range_too_long", start=start.isoformat(), end=end.isoformat(),
                          days=(end - start).days + 1)
     with store.read() as s:
-        cal = settings_mod.load(s).calendar
+        cal = settings_db.load(s).calendar
     out = []
     day = start
     while day <= end:
@@ -52,7 +52,7 @@ def set_day(store: Store, day: date, mode: str) -> str:
     if mode not in ("closed", "extra", "default"):
         raise InputError("days.bad_mode", value=mode)
     with store.write() as s:
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
         closed = set(cfg.closed_days) - {day.isoformat()}
         extra = set(cfg.extra_days) - {day.isoformat()}
         if mode == "closed":
@@ -64,6 +64,6 @@ def set_day(store: Store, day: date, mode: str) -> str:
             closed.add(day.isoformat())
         elif mode == "extra":
             extra.add(day.isoformat())
-        settings_mod.save(s, replace(cfg, closed_days=tuple(sorted(closed)), extra_days=tuple(sorted(extra))))
+        settings_db.save(s, replace(cfg, closed_days=tuple(sorted(closed)), extra_days=tuple(sorted(extra))))
         store.audit(s, "update", f"calendar.{mode} {day.isoformat()}")
     return mode

@@ -48,7 +48,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
-from huddle.dto import (
+from huddle.domain.dto import (
     AttendanceInfo,
     BlockerInfo,
     CaseRow,
@@ -59,10 +59,10 @@ from huddle.dto import (
     PatientCard,
     ReadinessInfo,
 )
+from huddle.domain.roles import parse_role
+from huddle.domain.timing import whole_seconds
 from huddle.errors import ConflictError, InputError
-from huddle.roles import parse_role
 from huddle.store import Store
-from huddle.timing import whole_seconds
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -105,14 +105,14 @@ def _refresh(s, huddle_id: int) -> None:  # noqa: ANN001
 
 
 def _today(s, store: Store) -> date:  # noqa: ANN001
-    from huddle import settings as settings_mod
-    from huddle.clock import local_date
+    from db import settings as settings_db
+    from huddle.domain.clock import local_date
 
-    return local_date(store.now(), settings_mod.load(s).tz)
+    return local_date(store.now(), settings_db.load(s).tz)
 
 
 def _clean(text: str | None, *, field: str, required: bool = True, limit: int = MAX_TEXT) -> str | None:
-    from huddle.text import clean
+    from huddle.domain.text import clean
 
     # Long texts (a decision, a blocker, a note) may span lines; names and short fields do not.
     value = clean(text, lines=limit > MAX_SHORT)
@@ -167,7 +167,7 @@ def readiness_text(r: ReadinessInfo | None, tz: str) -> tuple[str, str | None]:
     """What the card and the summary pasted into the record both say about discharge readiness:
     the state (with its date, or the ready-since time in local time) and, once ready, the
     discharge-ready days, the payment liability and the SIP deadline.  The one wording of it."""
-    from huddle.clock import local_time
+    from huddle.domain.clock import local_time
     from huddle.i18n import t
 
     if r is None:
@@ -201,8 +201,8 @@ def readiness_text(r: ReadinessInfo | None, tz: str) -> tuple[str, str | None]:
 
 
 def role_text(role: str | None) -> str:
-    """An attendance role as a person reads it (``huddle.roles``: one vocabulary, one label each)."""
-    from huddle.roles import role_label
+    """An attendance role as a person reads it (``huddle.domain.roles``: one vocabulary, one label each)."""
+    from huddle.domain.roles import role_label
 
     return role_label(role)
 
@@ -328,8 +328,8 @@ def _q() -> SimpleNamespace:
 
 
 def _settings(s):  # noqa: ANN001, ANN202
-    """``huddle.settings.load`` through the prebuilt statement (read once per call)."""
-    from huddle import settings as settings_mod
+    """``huddle.domain.settings.load`` through the prebuilt statement (read once per call)."""
+    from huddle.domain import settings as settings_mod
 
     return settings_mod.Settings.from_rows(dict(s.execute(_q().settings).all()))
 
@@ -458,7 +458,7 @@ def _recover(store: Store, s, huddle_id: int) -> list:  # noqa: ANN001
     from sqlalchemy import select
 
     from db.models import Case, CaseInterval
-    from huddle.timing import is_stale, recovered_stop
+    from huddle.domain.timing import is_stale, recovered_stop
 
     now = store.now()
     touched = []
@@ -489,7 +489,7 @@ def _row(case, store: Store) -> CaseRow:  # noqa: ANN001
 
 
 def _huddle_info(huddle, rows: tuple) -> HuddleInfo:  # noqa: ANN001
-    from huddle.clock import to_utc
+    from huddle.domain.clock import to_utc
 
     return HuddleInfo(
         huddle_id=huddle.id,
@@ -504,7 +504,7 @@ def _huddle_info(huddle, rows: tuple) -> HuddleInfo:  # noqa: ANN001
 
 
 def _decision_info(d, day: date) -> DecisionInfo:  # noqa: ANN001
-    from huddle.clock import to_utc
+    from huddle.domain.clock import to_utc
 
     return DecisionInfo(
         decision_id=d.id,
@@ -521,7 +521,7 @@ def _decision_info(d, day: date) -> DecisionInfo:  # noqa: ANN001
 
 
 def _blocker_info(b) -> BlockerInfo:  # noqa: ANN001
-    from huddle.clock import to_utc
+    from huddle.domain.clock import to_utc
 
     return BlockerInfo(
         blocker_id=b.id,
@@ -533,7 +533,7 @@ def _blocker_info(b) -> BlockerInfo:  # noqa: ANN001
 
 
 def _attendance_info(a) -> AttendanceInfo:  # noqa: ANN001
-    from huddle.clock import to_utc
+    from huddle.domain.clock import to_utc
 
     return AttendanceInfo(
         attendance_id=a.id,
@@ -552,12 +552,12 @@ def _readiness_info(r, store: Store, s, cfg=None, day: date | None = None) -> Re
     Days are counted by the rule statistics and export use (README): discharged, from the notice
     day up to the discharge day; still ready, up to and including ``day`` (the huddle's day on a
     card or summary, else today)."""
-    from huddle import readiness as rules
-    from huddle import settings as settings_mod
-    from huddle.clock import local_date, to_utc
+    from db import settings as settings_db
+    from huddle.domain import readiness as rules
+    from huddle.domain.clock import local_date, to_utc
 
     if cfg is None:
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
     ready_at = to_utc(r.ready_at) if r.ready_at else None
     info = ReadinessInfo(
         state=r.state,
@@ -628,7 +628,7 @@ def _carried_from(s, store: Store, case_id: int) -> dict:  # noqa: ANN001
     from sqlalchemy.orm import aliased
 
     from db.models import Case, CaseInterval, Huddle
-    from huddle.timing import case_seconds
+    from huddle.domain.timing import case_seconds
 
     earlier = aliased(Case)
     found = s.execute(
@@ -651,9 +651,9 @@ def _carried_from(s, store: Store, case_id: int) -> dict:  # noqa: ANN001
 def _agenda(s, store: Store, huddle_id: int, day: date) -> tuple[tuple[CaseRow, ...], dict]:  # noqa: ANN001
     """The huddle's agenda rows and every case's stored intervals, read as plain columns (two queries).
 
-    Each case's time is ``huddle.timing.case_seconds`` as of now (the one rule)."""
+    Each case's time is ``huddle.domain.timing.case_seconds`` as of now (the one rule)."""
+    from huddle.domain.timing import case_seconds
     from huddle.services.agenda import case_row
-    from huddle.timing import case_seconds
 
     q = _q()
     params = {"huddle_id": huddle_id}
@@ -700,7 +700,7 @@ def _alerts(s, store: Store, rows: tuple[CaseRow, ...], cfg) -> tuple[tuple[int,
     from sqlalchemy import func, select
 
     from db.models import Readiness
-    from huddle.clock import local_date
+    from huddle.domain.clock import local_date
 
     if not rows:
         return ()
@@ -1214,16 +1214,16 @@ def set_readiness(
     ready, else means ready now; ``discharged`` without a date means today, and
     keeps the ready time recorded before (for ready days).
     """
+    from db import settings as settings_db
     from db.models import Readiness
-    from huddle import settings as settings_mod
-    from huddle.clock import local_date, to_utc
+    from huddle.domain.clock import local_date, to_utc
 
     store.require(*RECORD_ROLES)
     if state not in READINESS_STATES:
         raise InputError("meeting.bad_readiness", value=state, allowed=", ".join(READINESS_STATES))
     with _write(store) as s:
         case = _record_case(s, case_id, version)
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
         tz = cfg.tz
         now = store.now()
         today = local_date(now, tz)
@@ -1284,12 +1284,12 @@ def readiness_history(store: Store, patient_id: int) -> list[ReadinessInfo]:
     """Every readiness row of a patient, newest first (audited as a read)."""
     from sqlalchemy import select
 
+    from db import settings as settings_db
     from db.models import Readiness
-    from huddle import settings as settings_mod
 
     store.require(*SUMMARY_ROLES)
     with _write(store) as s:
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
         rows = s.scalars(
             select(Readiness)
             .where(Readiness.patient_id == patient_id)
@@ -1561,8 +1561,8 @@ def _readiness_from_json(r: dict | None) -> ReadinessInfo | None:
 
 
 def _summary_text(data: dict, tz: str) -> str:
+    from huddle.domain.timing import format_seconds
     from huddle.i18n import t
-    from huddle.timing import format_seconds
 
     def decision_line(d: dict) -> str:
         who = ", ".join(x for x in (d["responsible_org"], d["responsible_person"]) if x) or t("meeting.sum.nobody")
@@ -1619,12 +1619,12 @@ def _summary_text(data: dict, tz: str) -> str:
 
 def case_summary(store: Store, case_id: int) -> str:
     """Plain text, in the current language, ready to paste into the record system."""
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
 
     store.require(*SUMMARY_ROLES)
     with _write(store) as s:
         case = _record_case(s, case_id, None)
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
         data = _summary_data(s, store, case, cfg)
         store.audit(s, "export", "case.summary", patient_id=case.patient_id, case_id=case.id)
         return _summary_text(data, cfg.tz)
@@ -1632,14 +1632,14 @@ def case_summary(store: Store, case_id: int) -> str:
 
 def huddle_summaries(store: Store, day: date) -> list[dict]:
     """One dict per case (for --format json) with a "text" key holding case_summary's text."""
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
 
     store.require(*SUMMARY_ROLES)
     with _write(store) as s:
         huddle = _huddle(s, day, create=False)
         if huddle is None:
             return []
-        cfg = settings_mod.load(s)
+        cfg = settings_db.load(s)
         out = []
         for case in _cases(s, huddle.id):
             data = _summary_data(s, store, case, cfg)

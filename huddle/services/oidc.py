@@ -287,7 +287,7 @@ def discover(cfg: OidcConfig) -> Provider:
 
 
 def _short(exc: BaseException) -> str:
-    from huddle.text import one_line
+    from huddle.domain.text import one_line
 
     return one_line(f"{type(exc).__name__}: {exc}")[:160]
 
@@ -364,7 +364,7 @@ def verify_id_token(provider: Provider, id_token: str, *, nonce: str | None = No
 
 
 def identity_from_claims(cfg: OidcConfig, claims: dict[str, Any]) -> Identity:
-    from huddle.text import one_line
+    from huddle.domain.text import one_line
 
     def text(name: str, limit: int) -> str:
         value = claims.get(name)

@@ -24,8 +24,8 @@ from typing import cast
 from sqlalchemy import Table, and_, exists, func, select, update
 from sqlalchemy.sql import functions
 
+from db import settings as settings_db
 from db.models import Blocker, Case, DayMark, Decision, Huddle, Patient
-from huddle import settings as settings_mod
 from huddle.errors import InputError
 from huddle.store import Store
 
@@ -147,5 +147,5 @@ def run_retention(store: Store, days: int | None = None) -> int:
 
     if days is None:
         with store.read() as s:
-            days = settings_mod.load(s).retention_days
+            days = settings_db.load(s).retention_days
     return pseudonymise(store.with_actor(system_actor("retention")), days)

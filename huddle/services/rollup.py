@@ -6,7 +6,7 @@ transaction commits.  The rollup is the table ``case_stat``: one anonymous row
 per case (no patient id, name or identity number) holding what the manager
 figures need, already derived:
 
-* ``duration_s``: the case's time by ``huddle.timing.case_seconds`` as of the
+* ``duration_s``: the case's time by ``huddle.domain.timing.case_seconds`` as of the
   refresh, in whole seconds (rounded half up): an interval left open by an app
   that is gone counts to its last heartbeat, one still kept by a running app to
   the refresh (statistics refresh such cases before they read, see
@@ -15,7 +15,7 @@ figures need, already derived:
 * ``deferred``: the case left its huddle unfinished: deferred, or not reached
   (still waiting/active when the huddle finished).
 * ``readiness``: the newest readiness row recorded *on this case*.  Ready days
-  and payment-liable days follow ``huddle.readiness`` under the configured
+  and payment-liable days follow ``huddle.domain.readiness`` under the configured
   rule: for ``discharged`` from the notice to the discharge day, for ``ready``
   up to and including the huddle's day.  Because readiness counts on the case
   where it was recorded, a readiness episode recorded once counts once.
@@ -42,9 +42,10 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, event, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
+from db import changes
 from db.models import (
     Blocker,
     Case,
@@ -57,53 +58,15 @@ from db.models import (
     Readiness,
     Setting,
 )
-from huddle.clock import default_clock, local_date, to_utc
-from huddle.readiness import LiabilityRule, liable_days, ready_days, sip_deadline
-from huddle.timing import IntervalLike, case_seconds, whole_seconds
+from huddle.domain.clock import default_clock, local_date, to_utc
+from huddle.domain.readiness import LiabilityRule, liable_days, ready_days, sip_deadline
+from huddle.domain.timing import IntervalLike, case_seconds, whole_seconds
 
-_KEY = "huddle_rollup_pending"
 _CTX_KEY = "huddle_rollup_context"
 BLOCKER_SEP = "; "
 # How far back a SIP decision can reach: a notice's deadline is three days on.
 SIP_LOOKBACK_DAYS = 7
 BATCH = 500
-
-
-@dataclass
-class _Pending:
-    cases: set[int] = field(default_factory=set)
-    huddles: set[int] = field(default_factory=set)
-    sip_patients: set[int] = field(default_factory=set)
-
-
-def _pending(session: Session) -> _Pending:
-    p = session.info.get(_KEY)
-    if p is None:
-        p = session.info[_KEY] = _Pending()
-    return p
-
-
-@event.listens_for(Session, "after_flush")
-def _note_changes(session: Session, _ctx) -> None:  # noqa: ANN001
-    """Remember which cases this transaction changed (the collections still hold the flushed objects)."""
-    p = None
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Case):
-            p = p or _pending(session)
-            p.cases.add(obj.id)
-        elif isinstance(obj, (CaseInterval, Readiness, Blocker, DayMark)):
-            if obj.case_id is not None:
-                p = p or _pending(session)
-                p.cases.add(obj.case_id)
-        elif isinstance(obj, Decision):
-            p = p or _pending(session)
-            p.cases.add(obj.case_id)
-            if obj.kind == "sip_meeting":
-                p.sip_patients.add(obj.patient_id)
-        elif isinstance(obj, Huddle):
-            if obj.id is not None:
-                p = p or _pending(session)
-                p.huddles.add(obj.id)
 
 
 # -- reading the raw rows (SQLAlchemy Core: the same statements on SQLite and PostgreSQL) ----------
@@ -181,7 +144,7 @@ def _facts(session: Session, case_ids: Sequence[int]) -> _Facts:
 
 
 def duration_of(intervals: Sequence[IntervalLike], now: datetime) -> int | None:
-    """The rollup's case time as of ``now``: ``huddle.timing.case_seconds`` (the one rule: an
+    """The rollup's case time as of ``now``: ``huddle.domain.timing.case_seconds`` (the one rule: an
     interval left open by an app that is gone ends at its last heartbeat) in whole seconds;
     None when the case has no interval (never discussed)."""
     if not intervals:
@@ -203,7 +166,7 @@ class _Context:
     """What every row needs once per refresh: the rule, the zone, the organisation names."""
 
     def __init__(self, session: Session) -> None:
-        from huddle import settings as settings_mod
+        from huddle.domain import settings as settings_mod
 
         q, conn = _q(), session.connection()
         cfg = settings_mod.Settings.from_rows(dict(conn.execute(q.settings).all()))
@@ -309,7 +272,7 @@ def _recompute_cases(session: Session, case_ids: Iterable[int]) -> int:
 def refresh(session: Session, huddle_id: int) -> None:
     """Bring the rollup rows of what this transaction changed up to date (at least huddle ``huddle_id``'s)."""
     session.flush()
-    p: _Pending | None = session.info.pop(_KEY, None)
+    p = changes.take(session)
     if p is None or not p.cases or huddle_id in p.huddles:
         _recompute(session, huddle_ids=[huddle_id])
         done_huddles = {huddle_id}
@@ -350,7 +313,7 @@ def open_cases(session: Session, start: date, end: date) -> list[int]:
 
 def refresh_cases(session: Session, case_ids: Iterable[int]) -> int:
     """Recompute the rollup rows of these cases as of now."""
-    session.info.pop(_KEY, None)
+    changes.take(session)
     return _recompute_cases(session, case_ids)
 
 
@@ -358,13 +321,13 @@ def refresh_huddles(session: Session, huddle_ids: Iterable[int]) -> None:
     """Recompute whole huddles (catching up after changes made without ``refresh``)."""
     for hid in huddle_ids:
         _recompute(session, huddle_ids=[hid])
-    session.info.pop(_KEY, None)
+    changes.take(session)
 
 
 def rebuild_all(session: Session) -> int:
     """Recompute the whole rollup (after bulk seeding, a demo, or a rule change); returns the rows written."""
     session.flush()
-    session.info.pop(_KEY, None)
+    changes.take(session)
     session.execute(delete(CaseStat))
     huddles = list(session.scalars(select(Huddle.id).order_by(Huddle.date)))
     ctx = _Context(session)

@@ -39,9 +39,9 @@ from typing import Any
 
 from sqlalchemy import text
 
+from huddle.domain.text import ShownText
 from huddle.errors import InputError
 from huddle.store import Store
-from huddle.text import ShownText
 
 GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
 KEY_SQL = {
@@ -413,7 +413,7 @@ def _figures(session, by: str | None, params: dict, roles: tuple[str, ...]) -> d
 
 def _catch_up(store: Store, start: date, end: date) -> None:
     """Rows missing from the rollup (cases written without ``refresh``) are filled in first, and
-    cases with an open interval are counted as of now (``huddle.timing.case_seconds``), so that
+    cases with an open interval are counted as of now (``huddle.domain.timing.case_seconds``), so that
     stats and export give the same time as the live screen and ``summary``."""
     from huddle.services import rollup
 
@@ -427,9 +427,9 @@ def _catch_up(store: Store, start: date, end: date) -> None:
 
 
 def _settings(session):  # noqa: ANN001, ANN202
-    from huddle import settings as settings_mod
+    from db import settings as settings_db
 
-    return settings_mod.load(session)
+    return settings_db.load(session)
 
 
 def figures(store: Store, start: date, end: date, by: str | None = None) -> StatsResult:
@@ -507,8 +507,42 @@ def export_rows(store: Store, start: date, end: date) -> list[ExportRow]:
 
 
 def today(store: Store) -> date:
-    from huddle.clock import local_date
+    from huddle.domain.clock import local_date
 
     with store.read() as s:
         tz = _settings(s).tz
     return local_date(store.now(), tz)
+
+
+def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[str]:
+    """The lines under the table: definitions, blockers (the ``top`` owners), attendance gaps, the suggested target."""
+    from huddle.domain.roles import role_label
+    from huddle.i18n import number, t
+
+    rule_key = f"stats.rule.{rule}"
+    rule_text = t(rule_key)
+    lines = [t("stats.note.percentiles", rule=rule if rule_text == rule_key else rule_text)]
+    if overall["blockers_by_owner"]:
+        owners = list(overall["blockers_by_owner"].items())
+        items = ", ".join(f"{k}: {v}" for k, v in owners[:top]) + (" …" if top and len(owners) > top else "")
+        lines.append(t("stats.note.blockers", items=items))
+    if overall["attendance_gaps"]:
+        items = ", ".join(f"{role_label(k)}: {v}" for k, v in overall["attendance_gaps"].items())
+        lines.append(t("stats.note.gaps", items=items, held=overall["huddles_held"]))
+    basis = overall["suggested_basis"]
+    if basis:
+        lines.append(
+            t(
+                "stats.note.suggested",
+                target=overall["suggested_target_s"],
+                pct=basis["percentile"],
+                pick=number(basis["percentile_s"]),
+                cases=basis["cases"],
+                excluded=basis["excluded"],
+                low=number(max(basis["low_s"], 0)),
+                high=number(basis["high_s"]),
+            )
+        )
+    else:
+        lines.append(t("stats.note.no_suggestion", n=SUGGEST_MIN_CASES))
+    return lines

@@ -22,7 +22,7 @@ def _install() -> None:
     import time
     from datetime import datetime, timedelta
 
-    from huddle.clock import UTC, install_process_clock
+    from huddle.domain.clock import UTC, install_process_clock
 
     start = datetime.fromisoformat(when).astimezone(UTC)
     t0 = time.monotonic()

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
-from huddle.clock import DEFAULT_TZ, local_time
+from huddle.domain.clock import DEFAULT_TZ, local_time
 from huddle.errors import InputError
 
 SIP_DAYS = 3

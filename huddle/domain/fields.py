@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from huddle import pnr as pnr_rules
+from huddle.domain import pnr as pnr_rules
+from huddle.domain.text import clean
 from huddle.errors import InputError
-from huddle.text import clean
 
 MAX_LEN = {"name": 120, "unit": 120, "municipality": 80, "question": 2000}
 REQUIRED = ("pnr", "name", "unit", "municipality")

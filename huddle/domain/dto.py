@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from huddle.text import ShownText
+from huddle.domain.text import ShownText
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ class LiveState(ShownText):
     cases: tuple[CaseRow, ...]
     current_case_id: int | None
     running: bool  # the current case has an open interval
-    current_intervals: tuple  # tuple[huddle.timing.Interval, ...]
+    current_intervals: tuple  # tuple[huddle.domain.timing.Interval, ...]
     card: PatientCard | None
     attendance: tuple[AttendanceInfo, ...]
     missing_roles: tuple[str, ...]
@@ -135,7 +135,7 @@ class LiveState(ShownText):
     # day has arrived (``huddle.services.meeting.readiness_alerts``).
     alerts: tuple[tuple[int, tuple[str, ...]], ...] = ()
     # When the store was read: the heartbeats in ``current_intervals`` are judged as of then
-    # (``huddle.timing.case_seconds(..., seen_at=as_of)``), so a screen between reloads counts on.
+    # (``huddle.domain.timing.case_seconds(..., seen_at=as_of)``), so a screen between reloads counts on.
     as_of: datetime | None = None
     kept: bool = False  # this app keeps the running case's time (it counts on to now, whatever the heartbeat)
 

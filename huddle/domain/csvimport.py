@@ -13,8 +13,8 @@ import csv
 import io
 from datetime import date
 
+from huddle.domain.fields import validate_patient
 from huddle.errors import HuddleError, InputError
-from huddle.fields import validate_patient
 
 HEADER = ("pnr", "name", "unit", "municipality", "question")
 MAX_BYTES = 5_000_000

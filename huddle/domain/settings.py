@@ -8,9 +8,9 @@ from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from huddle.clock import DEFAULT_TZ
-from huddle.days import MeetingCalendar
-from huddle.readiness import PRESETS, LiabilityRule
+from huddle.domain.clock import DEFAULT_TZ
+from huddle.domain.days import MeetingCalendar
+from huddle.domain.readiness import PRESETS, LiabilityRule
 
 DEFAULT_NEEDED_ROLES = ("needs_assessor", "ward_nurse", "physician")
 BANNER_POLICIES = ("initials_unit", "unit", "none")
@@ -27,7 +27,7 @@ class Settings:
     retention_days: int = 90
     # What the video room's banner may show: "initials_unit" | "unit" | "none"
     banner_policy: str = "initials_unit"
-    # Local exceptions to the meeting calendar (huddle.days), as ISO dates: weekdays without a
+    # Local exceptions to the meeting calendar (huddle.domain.days), as ISO dates: weekdays without a
     # meeting, and meetings on days that would otherwise have none.
     closed_days: tuple[str, ...] = ()
     extra_days: tuple[str, ...] = ()
@@ -67,7 +67,7 @@ class Settings:
                 elif f.name == "meeting_time":
                     changes[f.name] = time.fromisoformat(raw)
                 elif f.name == "needed_roles":
-                    from huddle.roles import ROLES
+                    from huddle.domain.roles import ROLES
 
                     roles = json.loads(raw)
                     if not isinstance(roles, list) or not all(isinstance(r, str) and r in ROLES for r in roles):
@@ -102,22 +102,6 @@ class Settings:
                     raise InputError("settings.bad_value", name=f.name, value=raw) from exc
                 continue  # a broken setting falls back to its default
         return replace(s, **changes)
-
-
-def load(session) -> Settings:  # noqa: ANN001
-    from sqlalchemy import select
-
-    from db.models import Setting
-
-    rows = {k: v for k, v in session.execute(select(Setting.key, Setting.value))}
-    return Settings.from_rows(rows)
-
-
-def save(session, settings: Settings) -> None:  # noqa: ANN001
-    from db.models import Setting
-
-    for key, value in settings.to_rows().items():
-        session.merge(Setting(key=key, value=value))
 
 
 def stored_text(name: str, text: str) -> str:
