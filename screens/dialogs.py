@@ -28,6 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
+from huddle.domain.vocab import DecisionKind, ReadinessState
 from huddle.i18n import t
 from screens.commands import translate_bindings
 
@@ -443,7 +444,7 @@ class DecisionDialog(FormDialog):
         yield from self.field("person", t("tui.decision.person"))
         yield from self.field("due", t("tui.decision.due"), "", optional_date)
         yield Label(t("tui.decision.kind"), classes="field-label")
-        yield Select([(t(f"tui.kind.{k}"), k) for k in self.kinds], value=self.kinds[-1], allow_blank=False, id="kind")
+        yield Select([(DecisionKind.label_of(k), k) for k in self.kinds], value=self.kinds[-1], allow_blank=False, id="kind")
 
     def submit(self, values: dict[str, object]) -> None:
         self.finish(
@@ -468,7 +469,7 @@ class ReadinessDialog(FormDialog):
         c = self.current
         yield Label(t("tui.readiness.state"), classes="field-label")
         yield Select(
-            [(t(f"tui.rstate.{s}"), s) for s in self.states],
+            [(ReadinessState.label_of(s), s) for s in self.states],
             value=c.state if c else self.states[0],
             allow_blank=False,
             id="state",
@@ -514,8 +515,8 @@ class DayMarkDialog(FormDialog):
 
     BINDINGS = [
         Binding("escape", "cancel", "tui.form.cancel"),
-        Binding("ctrl+g", "mark('green')", "tui.day.green_word", key_display="^g"),
-        Binding("ctrl+r", "mark('red')", "tui.day.red_word", key_display="^r"),
+        Binding("ctrl+g", "mark('green')", "day.green", key_display="^g"),
+        Binding("ctrl+r", "mark('red')", "day.red", key_display="^r"),
     ]
 
     def __init__(self, name: str) -> None:
@@ -565,7 +566,7 @@ class DayMarkDialog(FormDialog):
 
 class AttendanceDialog(FormDialog):
     def __init__(self, needed: tuple[str, ...] = ()) -> None:
-        from huddle.domain.roles import ROLES
+        from huddle.domain.vocab import ROLES
 
         super().__init__(t("tui.attendance.title"))
         # The needed roles first, then the rest of the one vocabulary (a needed role outside it is left out).

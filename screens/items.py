@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from huddle.domain.vocab import DecisionKind
 from huddle.i18n import t
 from screens.commands import translate_bindings
 from screens.dialogs import DecisionDialog, optional_date, required
@@ -214,4 +215,4 @@ class EditDecisionDialog(DecisionDialog):
         yield from self.field("due", t("tui.decision.due"), due, optional_date, select_on_focus=False)
         yield Label(t("tui.decision.kind"), classes="field-label")
         kind = d.kind if d.kind in self.kinds else self.kinds[-1]
-        yield Select([(t(f"tui.kind.{k}"), k) for k in self.kinds], value=kind, allow_blank=False, id="kind")
+        yield Select([(DecisionKind.label_of(k), k) for k in self.kinds], value=kind, allow_blank=False, id="kind")

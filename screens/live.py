@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from huddle.domain.timing import case_seconds, format_seconds, whole_seconds
+from huddle.domain.vocab import DayColour, DecisionKind, DeferReason, ReadinessState
 from huddle.i18n import t
 from screens.commands import translate_bindings
 from screens.widgets import (
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
     from screens.app import HuddleApp
 
 # The same values as huddle.services.meeting (not imported here: it imports SQLAlchemy).
-DECISION_KINDS = ("home_visit", "sip_meeting", "medication_review", "other")
-READINESS_STATES = ("not_ready", "expected", "ready", "discharged")
+DECISION_KINDS = DecisionKind.values()
+READINESS_STATES = ReadinessState.values()
 ALWAYS = {"attendance", "room", "agenda", "bell", "leave"}
 MEETING_ACTIONS = {"next", "pause", "back", "defer", "finish", "select_row"}
 CASE_ACTIONS = {"decision", "readiness", "blocker", "day_mark", "decisions", "blockers"}
@@ -247,8 +248,9 @@ class LiveScreen(Screen):
             return ("▶ " + t("state.active")) if live.running else ("⏸ " + t("tui.live.paused_state"))
         if c.state == "waiting" and live.huddle.state == "finished":
             # "waiting" after the meeting read as still to come: say what happened to it.
-            key = "meeting.reason.not_finished" if whole_seconds(seconds) > 0 else "meeting.reason.not_reached"
-            return t(key)
+            from huddle.domain.summary import left_text
+
+            return left_text(DeferReason.NOT_REACHED, seconds) or ""
         return t(f"state.{c.state}")
 
     @staticmethod
@@ -572,7 +574,7 @@ class LiveScreen(Screen):
             self.app.run_store(_call("mark_day"), case_id, m.colour, m.note, on_done=ok, on_error=bad)
 
         def message(colour) -> str:  # noqa: ANN001
-            return t("tui.live.day_saved", mark=t(f"tui.day.{colour}_word"))
+            return t("tui.live.day_saved", mark=DayColour.label_of(colour))
 
         self._open_form(DayMarkDialog(name), save, message)
 

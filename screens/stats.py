@@ -25,9 +25,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from textual_plotext import PlotextPlot
 
 from huddle.domain.timing import format_seconds
+from huddle.domain.vocab import Grouping
 from huddle.i18n import number, t
 
-GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
+GROUPINGS = Grouping.values()
 COLUMNS = (
     "key", "cases", "mean_s", "median_s", "p90_s", "within_target_share", "over_target", "patients_per_huddle",
     "deferred", "discharge_ready_days", "payment_liable_days", "home_visits", "red_days", "suggested_target_s",
@@ -230,7 +231,7 @@ class StatsScreen(Screen):
             yield Input(placeholder=t("stats.screen.date_hint"), id="stats-to", max_length=10, select_on_focus=False)
             yield Label(t("stats.screen.by"))
             yield Select(
-                [(t(f"stats.by.{g}"), g) for g in GROUPINGS],
+                [(Grouping.label_of(g), g) for g in GROUPINGS],
                 prompt=t("stats.by.none"),
                 allow_blank=True,
                 id="stats-by",
@@ -431,7 +432,7 @@ class StatsScreen(Screen):
         if not end_in.value:
             end_in.value = q.end.isoformat()
         title = (
-            t("stats.title_by", start=q.start.isoformat(), end=q.end.isoformat(), by=t(f"stats.by.{q.by}"))
+            t("stats.title_by", start=q.start.isoformat(), end=q.end.isoformat(), by=Grouping.label_of(q.by))
             if q.by
             else t("stats.title", start=q.start.isoformat(), end=q.end.isoformat())
         )
@@ -452,7 +453,7 @@ class StatsScreen(Screen):
             [g.median_s for g in points],
             [g.p90_s for g in points],
             result.target_s,
-            t("stats.screen.trend", bucket=t(f"stats.by.{bucket}")),
+            t("stats.screen.trend", bucket=Grouping.label_of(bucket)),
         )
 
     @on(MeetingsLoaded)

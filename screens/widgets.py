@@ -15,6 +15,7 @@ from textual.widgets import Digits, Static
 
 from huddle.domain.clock import local_time, to_utc
 from huddle.domain.timing import TimerState, case_seconds, format_seconds, time_box, timer_state, whole_seconds
+from huddle.domain.vocab import DecisionKind, MeetingRole
 from huddle.i18n import t
 
 
@@ -132,7 +133,7 @@ def _decision_line(d, earlier: bool = False) -> Text:  # noqa: ANN001
     if d.responsible_person:
         who = f"{who} / {d.responsible_person}"
     due = d.due_date.isoformat() if d.due_date else t("tui.card.none")
-    line = t("tui.card.decision_line", text=d.text, who=who, due=due, kind=t(f"tui.kind.{d.kind}"))
+    line = t("tui.card.decision_line", text=d.text, who=who, due=due, kind=DecisionKind.label_of(d.kind))
     if earlier:
         line += " " + t("tui.card.decided_on", date=d.huddle_date.isoformat())
     out = Text(("  ✓ " if d.done else "  • ") + line)
@@ -146,7 +147,7 @@ def card_text(card, tz: str = "Europe/Stockholm", today: date | None = None) -> 
     a first payment-liable day that has arrived."""
     if card is None:
         return Text(t("tui.live.no_case"), style="italic")
-    from huddle.services.meeting import left_text, readiness_alerts, readiness_text
+    from huddle.domain.summary import day_text, left_text, readiness_alerts, readiness_text
 
     c = card.case
     none = t("tui.card.none")
@@ -193,9 +194,7 @@ def card_text(card, tz: str = "Europe/Stockholm", today: date | None = None) -> 
             out.append("  • " + t("tui.card.blocker_line", what=b.what, org=b.owner_org) + "\n")
     if card.day_mark:
         style = "bold red" if card.day_mark == "red" else "bold green"
-        mark = t(f"tui.day.{card.day_mark}_word")
-        key = "tui.card.day_note" if card.day_note else "tui.card.day"
-        out.append(t(key, mark=mark, note=card.day_note) + "\n", style=style)
+        out.append(day_text(card.day_mark, card.day_note) + "\n", style=style)
     out.rstrip()
     return out
 
@@ -206,12 +205,10 @@ class PatientCardView(Static):
 
 
 def role_label(role: str | None) -> str:
-    """A meeting role as the room page labels it too (``huddle.domain.roles``)."""
-    from huddle.domain.roles import role_label as label
-
+    """A meeting role as the room page labels it too (``huddle.domain.vocab``)."""
     if not role:
         return t("tui.card.none")
-    return label(role)
+    return MeetingRole.label_of(role)
 
 
 class AttendanceView(Static):

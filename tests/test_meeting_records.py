@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, Readiness
 from huddle.domain.clock import UTC
+from huddle.domain.vocab import MeetingRole
 from huddle.errors import ConflictError, InputError
 from huddle.services import meeting
 from tests.test_meeting_services import MONDAY, put_on_agenda
@@ -163,7 +164,7 @@ def test_attendance_and_missing_roles(store, clock, running):
     assert left.left_at == clock.now()
     live = meeting.load_live(store, MONDAY)
     assert live.missing_roles == ("physician",)
-    assert meeting.role_text("physician") == "physician"
+    assert MeetingRole.label_of("physician") == "physician"
     with pytest.raises(InputError, match="name is required"):
         meeting.attendance_join(store, MONDAY, name=" ", organisation=None, role=None)
 

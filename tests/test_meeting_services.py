@@ -10,6 +10,7 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, CaseInterval, Huddle
 from huddle.domain.clock import to_utc
 from huddle.domain.pnr import luhn_digit
+from huddle.domain.summary import reason_text
 from huddle.errors import ConflictError, InputError
 from huddle.services import agenda, meeting
 
@@ -114,7 +115,7 @@ def test_three_cases_with_pause_back_defer_finish(store, clock):
         assert [n.question for n in new] == ["SIP behövs?", "Korttidsplats?"]
     assert [r.pnr for r in result.carried] == [PATIENTS[1][0], PATIENTS[2][0]]
     assert all(r.carried for r in result.carried)
-    assert meeting.reason_text("not_reached") == "not reached"
+    assert reason_text("not_reached") == "not reached"
     # The finished meeting refuses further changes.
     with pytest.raises(InputError, match="finished"):
         meeting.next_case(store, MONDAY)

@@ -50,7 +50,7 @@ def test_case_summary_text_has_everything_the_record_needs(store, clock):
         "0 payment-liable days (liable from 2026-12-01); SIP invitation by 2026-11-30",
         "Waiting for:",
         "- Biståndsbeslut om hemtjänst (owner: Oskarshamns kommun)",
-        "Day: red day (Hembesöket blev inte av)",
+        "Day: red — Hembesöket blev inte av",
         "Time: 3:20 of target 5:00",
     ]
     assert "Case: deferred (Väntar på provsvar)" in meeting.case_summary(store, b.case_id)
@@ -75,7 +75,7 @@ def test_case_summary_in_swedish(store, clock):
     i18n.set_language("sv")
     text = meeting.case_summary(store, a.case_id)
     assert "Beslut:" in text and "(hembesök); ansvarig: Oskarshamns kommun, Eva Ek; senast 2026-12-02" in text
-    assert "Dag: röd dag (Hembesöket blev inte av)" in text
+    assert "Dag: röd — Hembesöket blev inte av" in text
     assert "Ärende: väntar (diskuterad, inte klar)" in meeting.case_summary(store, c.case_id)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from aiohttp import web
 
-from huddle.domain.roles import ROLES, role_label
+from huddle.domain.vocab import ROLES, role_label
 from huddle.errors import InputError
 from huddle.i18n import t
 from huddle.room.codes import end_of_day
@@ -50,4 +50,4 @@ def test_the_service_refuses_a_role_outside_the_vocabulary(store):
     assert meeting.load_live(store, MONDAY).attendance == ()
     ok = meeting.attendance_join(store, MONDAY, name="Eva Ek", organisation="Kalmar kommun", role="district_nurse")
     assert ok.role == "district_nurse"
-    assert meeting.role_text("district_nurse") == t("role.district_nurse")
+    assert role_label("district_nurse") == t("role.district_nurse")

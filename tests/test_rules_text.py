@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huddle.domain.text import BIDI, clean, one_line, shown, shown_deep
+from huddle.domain.text import BIDI, checked, clean, one_line, shown, shown_deep
 
 # Text as a hostile participant, a broken CSV or a hand-edited store might hold it: printable
 # letters mixed with C0/C1 controls, escape-sequence fragments and bidi overrides.
@@ -60,3 +60,44 @@ def test_a_log_line_carrying_a_browsers_text_is_shown_not_obeyed():
     record = logging.LogRecord("huddle.room", logging.WARNING, __file__, 1, "websocket from another origin refused: %s",
                                ("http://x\x1b]2;HIJACKED\x07",), None)
     assert ShownFormatter("room: %(message)s").format(record) == "room: websocket from another origin refused: http://x"
+
+
+# -- the one rule at every door: every free-text field and every name goes through ``checked`` ----
+@given(HOSTILE, st.integers(min_value=1, max_value=40), st.booleans(), st.booleans())
+def test_a_checked_field_is_clean_within_its_limit_or_refused(text, limit, required, lines):
+    from huddle.errors import InputError
+
+    try:
+        value = checked(text, label="note", limit=limit, required=required, lines=lines)
+    except InputError as exc:
+        # Refused only for a reason the person can act on, named in one line.
+        assert exc.key in ("field.required", "field.too_long")
+        assert (exc.key == "field.required") == (clean(text, lines=lines) == "")
+        return
+    if value is None:
+        assert not required and clean(text, lines=lines) == ""
+    else:
+        assert value == clean(text, lines=lines) and 0 < len(value) <= limit
+        assert obeyable(value) == [] and (lines or "\n" not in value)
+
+
+@given(HOSTILE)
+def test_every_door_applies_the_same_rule(text):
+    """A patient's name (form, CLI, CSV), a user's name, a decision and an attendee's name: the same
+    characters are removed at each, and a value the rule empties is refused the same way."""
+    from datetime import date
+
+    from huddle.domain.fields import validate_field
+    from huddle.errors import InputError
+    from huddle.services import access, meeting
+
+    def outcome(fn):
+        try:
+            return fn()
+        except InputError as exc:
+            return exc.key
+
+    expected = outcome(lambda: checked(text, label="x", limit=120, required=True))
+    assert outcome(lambda: validate_field("name", text, date(2026, 12, 1))) == expected
+    assert outcome(lambda: access.check_person(text, None, None)[0]) == expected
+    assert outcome(lambda: meeting._clean(text, field="name", limit=meeting.MAX_SHORT)) == expected

@@ -48,9 +48,7 @@ def user_add_cmd(ctx: Context, username: str, name: str, organisation: str | Non
     # Everything the person typed is checked before the store is opened.
     access._check_username(username)
     role_tuple = access.parse_roles(roles)
-    access._clean(t("field.name"), name, 120, required=True)
-    access._clean("organisation", organisation, 120)
-    access._clean("profession", profession, 80)
+    access.check_person(name, organisation, profession)
     password = _new_password(username)
     store = ctx.store(create=True)
     info = access.add_user(

@@ -8,10 +8,11 @@ import click
 
 from huddle.cli import Context
 from huddle.domain.fields import parse_date
+from huddle.domain.vocab import Grouping
 from huddle.i18n import t
 
 pass_ctx = click.make_pass_decorator(Context)
-GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
+GROUPINGS = Grouping.values()
 
 # Columns of the two human tables (the JSON and CSV carry every figure).
 TIME_COLUMNS = [
@@ -116,7 +117,7 @@ def stats_cmd(ctx: Context, start_text: str | None, end_text: str | None, by: st
     rows = [human_row(data["overall"], t("stats.overall"))]
     rows += [human_row(g, group_label(g["key"])) for g in data["groups"]]
     title = (
-        t("stats.title_by", start=start.isoformat(), end=end.isoformat(), by=t(f"stats.by.{by}"))
+        t("stats.title_by", start=start.isoformat(), end=end.isoformat(), by=Grouping.label_of(by))
         if by
         else t("stats.title", start=start.isoformat(), end=end.isoformat())
     )

@@ -132,7 +132,7 @@ class LiveState(ShownText):
     attendance: tuple[AttendanceInfo, ...]
     missing_roles: tuple[str, ...]
     # (case id, ("sip", "liable")): a patient still ready whose SIP deadline or first payment-liable
-    # day has arrived (``huddle.services.meeting.readiness_alerts``).
+    # day has arrived (``huddle.domain.summary.readiness_alerts``).
     alerts: tuple[tuple[int, tuple[str, ...]], ...] = ()
     # When the store was read: the heartbeats in ``current_intervals`` are judged as of then
     # (``huddle.domain.timing.case_seconds(..., seen_at=as_of)``), so a screen between reloads counts on.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from huddle.domain import pnr as pnr_rules
-from huddle.domain.text import clean
+from huddle.domain.text import checked
 from huddle.errors import InputError
 
 MAX_LEN = {"name": 120, "unit": 120, "municipality": 80, "question": 2000}
@@ -19,13 +19,9 @@ def validate_field(field: str, value: str | None, today: date) -> str:
         if not (value or "").strip():
             raise InputError("field.required", field=_label(field))
         return pnr_rules.normalise(value or "", today)
-    text = clean(value, lines=field in MULTILINE)
-    if field in REQUIRED and not text:
-        raise InputError("field.required", field=_label(field))
-    limit = MAX_LEN.get(field)
-    if limit and len(text) > limit:
-        raise InputError("field.too_long", field=_label(field), max=limit)
-    return text
+    text = checked(value, label=_label(field), limit=MAX_LEN[field], required=field in REQUIRED,
+                   lines=field in MULTILINE)
+    return text or ""
 
 
 def validate_patient(values: dict[str, str | None], today: date) -> dict[str, str]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from enum import Enum
 
 from huddle.domain.clock import DEFAULT_TZ, local_time
 from huddle.errors import InputError
@@ -27,11 +26,6 @@ from huddle.errors import InputError
 SIP_DAYS = 3
 
 
-class ReadinessState(str, Enum):
-    NOT_READY = "not_ready"
-    EXPECTED = "expected"
-    READY = "ready"
-    DISCHARGED = "discharged"
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class Settings:
                 elif f.name == "meeting_time":
                     changes[f.name] = time.fromisoformat(raw)
                 elif f.name == "needed_roles":
-                    from huddle.domain.roles import ROLES
+                    from huddle.domain.vocab import ROLES
 
                     roles = json.loads(raw)
                     if not isinstance(roles, list) or not all(isinstance(r, str) and r in ROLES for r in roles):

@@ -59,6 +59,23 @@ def clean(value: str | None, *, lines: bool = False) -> str:
     return text.strip()
 
 
+def checked(value: str | None, *, label: str, limit: int, required: bool = False, lines: bool = False) -> str | None:
+    """What a person typed into a free-text field or a name, as it is stored: ``clean``'s rule
+    (on one line unless ``lines``), then refused with a one-line ``InputError`` naming ``label``
+    (the field as the person reads it) when it is required and empty or longer than ``limit``.
+    None for an empty optional field.  Every free-text field and name goes through this."""
+    from huddle.errors import InputError
+
+    text = clean(value, lines=lines)
+    if not text:
+        if required:
+            raise InputError("field.required", field=label)
+        return None
+    if len(text) > limit:
+        raise InputError("field.too_long", field=label, max=limit)
+    return text
+
+
 def one_line(value: str | None) -> str:
     """``clean`` with every run of white space made one space (names typed in a browser)."""
     return " ".join(clean(value).split())

@@ -69,6 +69,7 @@ MESSAGES = {
     "access.col.name": {"en": "Name", "sv": "Namn"},
     "access.col.organisation": {"en": "Organisation", "sv": "Organisation"},
     "access.col.profession": {"en": "Profession", "sv": "Yrke"},
+    "access.field.profession": {"en": "profession", "sv": "yrke"},
     "access.col.roles": {"en": "Roles", "sv": "Roller"},
     "access.col.active": {"en": "Active", "sv": "Aktiv"},
     "access.yes": {"en": "yes", "sv": "ja"},

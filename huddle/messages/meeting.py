@@ -14,7 +14,6 @@ MESSAGES = {
     "meeting.field.organisation": {"en": "organisation", "sv": "organisation"},
     "meeting.field.role": {"en": "role", "sv": "roll"},
     # errors
-    "meeting.required": {"en": "The {field} is required.", "sv": "Fältet {field} måste fyllas i."},
     "meeting.not_running": {
         "en": "The huddle on {date} has not started; start it first.",
         "sv": "Mötet {date} har inte startat; starta det först.",
@@ -100,18 +99,7 @@ MESSAGES = {
         "sv": "Mötets tidsram måste vara mellan {min} och {max} sekunder, inte {value}.",
     },
     # values shown to people
-    "meeting.reason.not_reached": {"en": "not reached", "sv": "hanns inte med"},
     "meeting.reason.not_finished": {"en": "discussed, not finished", "sv": "diskuterad, inte klar"},
-    "meeting.kind.home_visit": {"en": "home visit", "sv": "hembesök"},
-    "meeting.kind.sip_meeting": {"en": "SIP meeting", "sv": "SIP-möte"},
-    "meeting.kind.medication_review": {"en": "medication review", "sv": "läkemedelsgenomgång"},
-    "meeting.kind.other": {"en": "other", "sv": "övrigt"},
-    "meeting.readiness.not_ready": {"en": "not ready for discharge", "sv": "inte utskrivningsklar"},
-    "meeting.readiness.expected": {"en": "discharge expected", "sv": "förväntad utskrivning"},
-    "meeting.readiness.ready": {"en": "ready for discharge", "sv": "utskrivningsklar"},
-    "meeting.readiness.discharged": {"en": "discharged", "sv": "utskriven"},
-    "meeting.day.red": {"en": "red day", "sv": "röd dag"},
-    "meeting.day.green": {"en": "green day", "sv": "grön dag"},
     "meeting.day.none": {"en": "not marked", "sv": "inte markerad"},
     # case summary (plain text for the record system)
     "meeting.sum.head": {"en": "Huddle {date}", "sv": "Samordningsmöte {date}"},
@@ -135,7 +123,7 @@ MESSAGES = {
         "en": "(ready for discharge since {when})",
         "sv": "(utskrivningsklar sedan {when})",
     },
-    # readiness as the card and the summary both word it (meeting.readiness_text)
+    # readiness as the card and the summary both word it (huddle.domain.summary.readiness_text)
     "meeting.ready.days": {
         "en": {"one": "{count} discharge-ready day", "other": "{count} discharge-ready days"},
         "sv": {"one": "{count} utskrivningsklar dag", "other": "{count} utskrivningsklara dagar"},

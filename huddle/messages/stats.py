@@ -16,12 +16,6 @@ MESSAGES = {
     },
     "stats.overall": {"en": "All", "sv": "Totalt"},
     "stats.none": {"en": "(none)", "sv": "(saknas)"},
-    "stats.by.day": {"en": "day", "sv": "dag"},
-    "stats.by.week": {"en": "week", "sv": "vecka"},
-    "stats.by.month": {"en": "month", "sv": "månad"},
-    "stats.by.unit": {"en": "unit", "sv": "enhet"},
-    "stats.by.municipality": {"en": "municipality", "sv": "kommun"},
-    "stats.by.organisation": {"en": "organisation", "sv": "organisation"},
     "stats.by.none": {"en": "no grouping", "sv": "ingen gruppering"},
     # columns
     "stats.col.key": {"en": "Group", "sv": "Grupp"},

@@ -237,7 +237,7 @@ class Room:
         return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def _strings(self, request: web.Request) -> web.Response:
-        from huddle.domain.roles import ROLES, role_key
+        from huddle.domain.vocab import ROLES, role_key
         from huddle.i18n import catalogue
 
         out: dict[str, dict[str, str]] = {"en": {}, "sv": {}}
@@ -365,7 +365,7 @@ class Room:
         if not name:
             await _send(ws, {"type": "refused", "reason": "name"})
             return None
-        from huddle.domain.roles import ROLES
+        from huddle.domain.vocab import ROLES
 
         role = str(data.get("role") or "").strip() or None
         if role is not None and role not in ROLES:  # the page offers the vocabulary only: no free text

@@ -323,15 +323,15 @@ def check_password(password: str) -> str:
     return password
 
 
-def _clean(field: str, value: str | None, limit: int, required: bool = False) -> str | None:
-    from huddle.domain.text import clean
+def check_person(name: str | None, organisation: str | None, profession: str | None) -> tuple[str, str | None, str | None]:
+    """A user's name, organisation and profession as stored (``huddle.domain.text.checked``)."""
+    from huddle.domain.text import checked
+    from huddle.i18n import t
 
-    text = clean(value)
-    if required and not text:
-        raise InputError("field.required", field=field)
-    if len(text) > limit:
-        raise InputError("field.too_long", field=field, max=limit)
-    return text or None
+    name_ = checked(name, label=t("field.name"), limit=120, required=True) or ""
+    org = checked(organisation, label=t("meeting.field.organisation"), limit=120)
+    prof = checked(profession, label=t("access.field.profession"), limit=80)
+    return name_, org, prof
 
 
 def add_user(
@@ -348,9 +348,7 @@ def add_user(
     store.require("admin")
     username = _check_username(username)
     role_tuple = parse_roles(roles)
-    name_ = _clean("name", name, 120, required=True)
-    org_name = _clean("organisation", organisation, 120)
-    prof = _clean("profession", profession, 80)
+    name_, org_name, prof = check_person(name, organisation, profession)
     check_password(password)
     hash_ = hash_password(password)
     with store.write() as s:

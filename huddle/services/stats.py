@@ -40,10 +40,11 @@ from typing import Any
 from sqlalchemy import text
 
 from huddle.domain.text import ShownText
+from huddle.domain.vocab import Grouping
 from huddle.errors import InputError
 from huddle.store import Store
 
-GROUPINGS = ("day", "week", "month", "unit", "municipality", "organisation")
+GROUPINGS = Grouping.values()
 KEY_SQL = {
     None: "'*'",  # everything in one group (read back as the overall row)
     "week": "week",
@@ -516,7 +517,7 @@ def today(store: Store) -> date:
 
 def notes(overall: dict[str, Any], rule: str, top: int | None = None) -> list[str]:
     """The lines under the table: definitions, blockers (the ``top`` owners), attendance gaps, the suggested target."""
-    from huddle.domain.roles import role_label
+    from huddle.domain.vocab import role_label
     from huddle.i18n import number, t
 
     rule_key = f"stats.rule.{rule}"

@@ -1,0 +1,33 @@
+"""The vocabulary's labels (``huddle.domain.vocab``), one family per list: the card, the summary,
+the command line, the statistics and the room page all use these."""
+
+MESSAGES = {
+    "role.needs_assessor": {"en": "needs assessor", "sv": "biståndshandläggare"},
+    "role.ward_nurse": {"en": "ward nurse", "sv": "avdelningssjuksköterska"},
+    "role.physician": {"en": "physician", "sv": "läkare"},
+    "role.home_care_nurse": {"en": "home-care nurse", "sv": "hemsjukvårdssjuksköterska"},
+    "role.district_nurse": {"en": "district nurse", "sv": "distriktssköterska"},
+    "role.rehab": {"en": "rehabilitation", "sv": "rehabilitering"},
+    "role.other": {"en": "other", "sv": "annan"},
+    "role.unknown": {
+        "en": "Unknown role {value!r}; the meeting's roles are {allowed}.",
+        "sv": "Okänd roll {value!r}; mötets roller är {allowed}.",
+    },
+    "kind.home_visit": {"en": "home visit", "sv": "hembesök"},
+    "kind.sip_meeting": {"en": "SIP meeting", "sv": "SIP-möte"},
+    "kind.medication_review": {"en": "medication review", "sv": "läkemedelsgenomgång"},
+    "kind.other": {"en": "other", "sv": "övrigt"},
+    "readiness.not_ready": {"en": "not ready for discharge", "sv": "inte utskrivningsklar"},
+    "readiness.expected": {"en": "discharge expected", "sv": "förväntad utskrivning"},
+    "readiness.ready": {"en": "ready for discharge", "sv": "utskrivningsklar"},
+    "readiness.discharged": {"en": "discharged", "sv": "utskriven"},
+    "day.red": {"en": "red", "sv": "röd"},
+    "day.green": {"en": "green", "sv": "grön"},
+    "grouping.day": {"en": "day", "sv": "dag"},
+    "grouping.week": {"en": "week", "sv": "vecka"},
+    "grouping.month": {"en": "month", "sv": "månad"},
+    "grouping.unit": {"en": "unit", "sv": "enhet"},
+    "grouping.municipality": {"en": "municipality", "sv": "kommun"},
+    "grouping.organisation": {"en": "organisation", "sv": "organisation"},
+    "reason.not_reached": {"en": "not reached", "sv": "hanns inte med"},
+}
