@@ -7,17 +7,63 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from huddle.domain.clock import UTC, FakeClock
+from huddle.domain.pnr import luhn_digit
 from tests import pg
 from tests.oidc_provider import idp_client, idp_store, oidc_provider  # noqa: F401 - fixtures: a real OpenID provider
 
 # A Monday morning in Sweden (08:00 local = 07:00 UTC in winter).
 MONDAY_0800 = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+# The days most tests meet on: the fake clock starts on MONDAY at 08:00 Swedish time.
+MONDAY = date(2026, 11, 30)
+TUESDAY = date(2026, 12, 1)
+
+
+# -- factories: fictitious identity numbers, agendas, reopened stores ---------------------------
+def pnr_with(yymmdd: str, serial: int, century: str = "19") -> str:
+    """The identity number born ``yymmdd`` with birth number ``serial`` and its check digit.  Tests use
+    Skatteverket's test series (birth numbers 980-999), which no person is given."""
+    nine = f"{yymmdd}{serial:03d}"
+    return f"{century}{yymmdd}-{serial:03d}{luhn_digit(nine)}"
+
+
+def fictitious_pnr(i: int, *, year: int = 1940) -> str:
+    """The ``i``-th fictitious identity number (distinct for every ``i`` below 6,720 per year): born
+    in ``year``, in Skatteverket's test series (birth numbers 980-999)."""
+    serial = 980 + i % 20
+    day = i // 20
+    yy, month, dom = (year + day // 336) % 100, day // 28 % 12 + 1, day % 28 + 1
+    return pnr_with(f"{yy:02d}{month:02d}{dom:02d}", serial)
+
+
+# The three patients of the service tests (Tolvan Tolvansson is Skatteverket's well-known test person).
+PATIENTS = [
+    ("19121212-1212", "Tolvan Tolvansson", "Avd 12 Oskarshamn", "Oskarshamn", "Hemgång med hemtjänst?"),
+    (pnr_with("400101", 981), "Anna Andersson", "Geriatrik 16 Västervik", "Västervik", "SIP behövs?"),
+    (pnr_with("350505", 992), "Karl Karlsson", "Ortopedavd 3", "Högsby", "Korttidsplats?"),
+]
+
+
+def put_on_agenda(store, day: date = MONDAY, patients=PATIENTS) -> list:  # noqa: ANN001
+    """``patients`` on ``day``'s agenda, in order; their agenda rows."""
+    from huddle.services import agenda
+
+    return [
+        agenda.add_patient(store, pnr=p, name=n, unit=u, municipality=m, question=q, day=day)
+        for p, n, u, m, q in patients
+    ]
+
+
+def reopen(store):  # noqa: ANN001, ANN201
+    """The store as a restarted app opens it: a new Store on the same file and clock."""
+    from huddle.store import Store
+
+    return Store.open(store.target, clock=store.clock)
 
 
 @pytest.fixture(autouse=True)

@@ -21,12 +21,13 @@ import glob
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.net_helpers import free_port
 
 TEMPLATE = "huddle_template"
 
@@ -53,11 +54,6 @@ def wanted() -> bool:
     return pg_bindir() is not None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @dataclass
 class Server:
@@ -78,7 +74,7 @@ def start() -> Server:
         raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql), or set HUDDLE_TEST_PG=off")
     root = Path(tempfile.mkdtemp(prefix="huddle-pg-"))
     data = root / "data"
-    port = _free_port()
+    port = free_port()
     as_root = os.geteuid() == 0
     if as_root:
         shutil.chown(root, "postgres")

@@ -11,23 +11,14 @@ import pytest
 from sqlalchemy import select, text
 
 from db.models import AuditEvent
-from huddle.domain.pnr import luhn_digit
 from huddle.errors import InputError
 from huddle.services import agenda, audit, meeting
 from huddle.store import Actor
-
-MONDAY = date(2026, 11, 30)
-TUESDAY = date(2026, 12, 1)
-
-
-def fict(i: int) -> str:
-    """A fictitious identity number in the test series (birth number 980-999)."""
-    nine = f"4001{(i % 28) + 1:02d}{980 + i % 20:03d}"
-    return f"19{nine[:6]}-{nine[6:]}{luhn_digit(nine)}"
+from tests.conftest import MONDAY, TUESDAY, fictitious_pnr
 
 
 def add(store, i: int, day=MONDAY):
-    return agenda.add_patient(store, pnr=fict(i), name=f"Test Person {i}", unit="Avd 12",
+    return agenda.add_patient(store, pnr=fictitious_pnr(i), name=f"Test Person {i}", unit="Avd 12",
                               municipality="Kalmar", question=f"Fråga {i}", day=day)
 
 
@@ -82,8 +73,8 @@ def test_every_patient_service_writes_one_fitting_event_per_case(store, clock):
     d = check(log, lambda: add(store, 4), touched=new_case, actions={"create"})
     check(log, lambda: agenda.remove_case(store, d.case_id), touched={d.case_id}, actions={"delete"})
     rows = check(log, lambda: agenda.import_rows(store, [
-        {"pnr": fict(5), "name": "Test Person 5", "unit": "Avd 1", "municipality": "Kalmar", "question": ""},
-        {"pnr": fict(6), "name": "Test Person 6", "unit": "Avd 1", "municipality": "Kalmar", "question": ""},
+        {"pnr": fictitious_pnr(5), "name": "Test Person 5", "unit": "Avd 1", "municipality": "Kalmar", "question": ""},
+        {"pnr": fictitious_pnr(6), "name": "Test Person 6", "unit": "Avd 1", "municipality": "Kalmar", "question": ""},
     ], MONDAY), touched=lambda rows: {r.case_id for r in rows}, actions={"create"})
     e, f = rows
 
@@ -130,7 +121,7 @@ def test_every_patient_service_writes_one_fitting_event_per_case(store, clock):
                    actions={"create", "update"})
     assert result.next_date == TUESDAY and len(result.carried) == 4
     # The admin's own reading of the log is logged too.
-    check(log, lambda: audit.patient_extract(store, fict(2)), touched={None}, actions={"read"})
+    check(log, lambda: audit.patient_extract(store, fictitious_pnr(2)), touched={None}, actions={"read"})
 
 
 def test_heartbeat_and_quiet_refresh_write_nothing(store, clock):
@@ -180,8 +171,8 @@ def test_patient_extract_names_who_from_which_organisation_what_and_when(store, 
     clock.advance(3600)
     agenda.list_agenda(nina, MONDAY)
     ada = store.with_actor(access.authenticate(store, "ada", "ada password"))
-    extract = audit.patient_extract(ada, fict(1).replace("-", "")[2:])  # any accepted form
-    assert extract.who == fict(1) and extract.name == "Test Person 1"
+    extract = audit.patient_extract(ada, fictitious_pnr(1).replace("-", "")[2:])  # any accepted form
+    assert extract.who == fictitious_pnr(1) and extract.name == "Test Person 1"
     got = [(r.actor, r.username, r.organisation, r.action, r.what) for r in extract.rows]
     assert got == [
         (Actor.local().name, None, None, "create", "case.add+patient.create"),
@@ -189,11 +180,11 @@ def test_patient_extract_names_who_from_which_organisation_what_and_when(store, 
     ]
     assert extract.rows[1].at == clock.now() and extract.rows[1].huddle_date == MONDAY
     with pytest.raises(InputError, match="No patient"):
-        audit.patient_extract(ada, fict(9))
+        audit.patient_extract(ada, fictitious_pnr(9))
     from huddle.errors import AccessDenied
 
     with pytest.raises(AccessDenied, match="admin"):
-        audit.patient_extract(nina, fict(1))
+        audit.patient_extract(nina, fictitious_pnr(1))
 
 
 def test_sample_picks_events_of_the_period_and_is_repeatable_with_a_seed(store, clock):

@@ -11,18 +11,13 @@ from datetime import date
 
 import pytest
 
-from huddle.domain.pnr import luhn_digit
 from huddle.errors import InputError, StoreError
 from huddle.services import agenda, backup
 from huddle.store import Store
-from tests.conftest import run_huddle
+from tests.conftest import fictitious_pnr, run_huddle
 
 DAY = date(2026, 12, 1)
 
-
-def fict(i: int) -> str:
-    nine = f"{(i // 28) % 90 + 10:02d}01{(i % 28) + 1:02d}{980 + i % 20:03d}"
-    return f"19{nine[:6]}-{nine[6:]}{luhn_digit(nine)}"
 
 
 def _writer(path: str, stop, started) -> None:  # noqa: ANN001
@@ -31,7 +26,7 @@ def _writer(path: str, stop, started) -> None:  # noqa: ANN001
     i = 0
     try:
         while not stop.is_set():
-            row = agenda.add_patient(store, pnr=fict(i), name=f"Skrivare {i}", unit="Avd 1", municipality="Kalmar",
+            row = agenda.add_patient(store, pnr=fictitious_pnr(i, year=1945), name=f"Skrivare {i}", unit="Avd 1", municipality="Kalmar",
                                      question="x" * 500, day=date(2026, 12, 1 + (i // 500) % 20))
             agenda.edit_question(store, row.case_id, f"ändrad {i}", version=row.version)
             i += 1
@@ -76,7 +71,7 @@ def test_backup_while_another_process_writes_gives_a_checked_owner_only_copy(sto
 
 
 def test_backup_refuses_to_overwrite_and_is_logged(store, tmp_path):
-    agenda.add_patient(store, pnr=fict(1), name="Test", unit="Avd 1", municipality="Kalmar", day=DAY)
+    agenda.add_patient(store, pnr=fictitious_pnr(1, year=1945), name="Test", unit="Avd 1", municipality="Kalmar", day=DAY)
     dest = tmp_path / "b.db"
     dest.write_bytes(b"something precious")
     with pytest.raises(InputError, match="already exists"):

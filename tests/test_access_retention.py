@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from huddle.domain.clock import UTC, FakeClock
-from huddle.domain.pnr import luhn_digit
 from huddle.errors import AccessDenied, InputError
 from huddle.services import agenda, meeting, retention, stats
 from huddle.store import Actor, Store
+from tests.conftest import fictitious_pnr
 
 FIRST_MONDAY = date(2026, 9, 7)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -30,10 +30,6 @@ SCRUBBED = {
 }
 SKIP_TABLES = {"audit_event", "alembic_version", "sqlite_sequence"}
 
-
-def fict(i: int) -> str:
-    nine = f"5001{(i % 28) + 1:02d}{980 + i % 20:03d}"
-    return f"19{nine[:6]}-{nine[6:]}{luhn_digit(nine)}"
 
 
 def at(day: date, hh: int = 8) -> datetime:
@@ -61,7 +57,7 @@ def play(store: Store, clock: FakeClock, plan) -> date:  # noqa: ANN001
         clock.set(at(day, 8))
         for idx, _ in cases:
             try:
-                agenda.add_patient(store, pnr=fict(idx), name=f"[bold]Namn[/bold] {idx}", unit=f"Avd {idx % 3}",
+                agenda.add_patient(store, pnr=fictitious_pnr(idx, year=1950), name=f"[bold]Namn[/bold] {idx}", unit=f"Avd {idx % 3}",
                                    municipality=("Kalmar", "Högsby")[idx % 2], question=f"Fråga om {idx}", day=day)
             except InputError:
                 pass  # already carried onto this day
@@ -196,7 +192,7 @@ def test_retention_at_start_uses_the_setting_and_logs_each_patient(store, clock)
 
     day = FIRST_MONDAY
     clock.set(at(day, 8))
-    agenda.add_patient(store, pnr=fict(1), name="Test Person", unit="Avd 1", municipality="Kalmar", day=day)
+    agenda.add_patient(store, pnr=fictitious_pnr(1, year=1950), name="Test Person", unit="Avd 1", municipality="Kalmar", day=day)
     meeting.start_meeting(store, day)
     clock.advance(300)
     meeting.next_case(store, day)
@@ -239,7 +235,7 @@ def test_retention_command(tmp_path):
 def test_removed_identities_do_not_linger_in_the_files(store, db_path, clock):
     day = FIRST_MONDAY
     clock.set(at(day, 8))
-    agenda.add_patient(store, pnr=fict(3), name="Unikanamnet Quistorpsson", unit="Avd 1", municipality="Kalmar",
+    agenda.add_patient(store, pnr=fictitious_pnr(3, year=1950), name="Unikanamnet Quistorpsson", unit="Avd 1", municipality="Kalmar",
                        question="Frågeordet Xylofonvägen", day=day)
     meeting.start_meeting(store, day)
     meeting.next_case(store, day)
@@ -251,7 +247,7 @@ def test_removed_identities_do_not_linger_in_the_files(store, db_path, clock):
         return b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
 
     blob = files()
-    for secret in ("Unikanamnet Quistorpsson", "Xylofonvägen", fict(3)):
+    for secret in ("Unikanamnet Quistorpsson", "Xylofonvägen", fictitious_pnr(3, year=1950)):
         assert secret.encode() not in blob, secret
 
 
@@ -260,7 +256,7 @@ def test_the_app_runs_retention_when_it_starts(store, clock):
 
     day = FIRST_MONDAY
     clock.set(at(day, 8))
-    agenda.add_patient(store, pnr=fict(4), name="Gammal Patient", unit="Avd 1", municipality="Kalmar", day=day)
+    agenda.add_patient(store, pnr=fictitious_pnr(4, year=1950), name="Gammal Patient", unit="Avd 1", municipality="Kalmar", day=day)
     meeting.start_meeting(store, day)
     meeting.next_case(store, day)
     meeting.finish_meeting(store, day)

@@ -9,18 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent
-from huddle.domain.pnr import luhn_digit
 from huddle.errors import AccessDenied, HuddleError
 from huddle.services import access, agenda, audit, backup, meeting, retention, stats
 from huddle.store import Actor
+from tests.conftest import MONDAY, fictitious_pnr
 
-MONDAY = date(2026, 11, 30)
 ROLES = ("nurse", "facilitator", "manager", "admin")
 
-
-def fict(i: int) -> str:
-    nine = f"4001{(i % 28) + 1:02d}{980 + i % 20:03d}"
-    return f"19{nine[:6]}-{nine[6:]}{luhn_digit(nine)}"
 
 
 NAMES = [f"Identifierbar Person{i}" for i in range(3)]
@@ -29,7 +24,7 @@ NAMES = [f"Identifierbar Person{i}" for i in range(3)]
 @pytest.fixture
 def seeded(store, clock):
     """Three patients, a running meeting with a decision and a blocker on the first case."""
-    rows = [agenda.add_patient(store, pnr=fict(i), name=NAMES[i], unit="Avd 12", municipality="Kalmar",
+    rows = [agenda.add_patient(store, pnr=fictitious_pnr(i), name=NAMES[i], unit="Avd 12", municipality="Kalmar",
                                question="Hemgång?", day=MONDAY) for i in range(3)]
     meeting.start_meeting(store, MONDAY)
     clock.advance(120)
@@ -50,7 +45,7 @@ def calls(seeded, tmp_path):
     nurse_fac = {"nurse", "facilitator"}
     return [
         ("agenda.add_patient", nurse_fac, lambda s: agenda.add_patient(
-            s, pnr=fict(9), name="Ny Patient", unit="Avd 1", municipality="Kalmar", day=MONDAY)),
+            s, pnr=fictitious_pnr(9), name="Ny Patient", unit="Avd 1", municipality="Kalmar", day=MONDAY)),
         ("agenda.import_rows", nurse_fac, lambda s: agenda.import_rows(s, [], MONDAY)),
         ("agenda.list_agenda", nurse_fac | {"admin"}, lambda s: agenda.list_agenda(s, MONDAY)),
         ("agenda.edit_question", nurse_fac, lambda s: agenda.edit_question(s, r1.case_id, "Ändrad")),
@@ -82,7 +77,7 @@ def calls(seeded, tmp_path):
         ("meeting.huddle_summaries", nurse_fac, lambda s: meeting.huddle_summaries(s, MONDAY)),
         ("stats.figures", {"manager", "admin"}, lambda s: stats.figures(s, MONDAY, MONDAY)),
         ("stats.export_rows", {"manager", "admin"}, lambda s: stats.export_rows(s, MONDAY, MONDAY)),
-        ("audit.patient_extract", {"admin"}, lambda s: audit.patient_extract(s, fict(0))),
+        ("audit.patient_extract", {"admin"}, lambda s: audit.patient_extract(s, fictitious_pnr(0))),
         ("audit.sample", {"admin"}, lambda s: audit.sample(s, 3, MONDAY, MONDAY)),
         ("retention.pseudonymise", {"admin"}, lambda s: retention.pseudonymise(s, 30000)),
         ("backup.backup", {"admin"}, lambda s: backup.backup(s, tmp_path / f"b-{s.actor.name}.db")),
@@ -143,4 +138,4 @@ def test_a_managers_views_hold_no_identities(store, seeded, tmp_path):
     text = "\n".join(shown)
     assert shown
     for i in range(3):
-        assert fict(i) not in text and fict(i).replace("-", "") not in text and NAMES[i] not in text
+        assert fictitious_pnr(i) not in text and fictitious_pnr(i).replace("-", "") not in text and NAMES[i] not in text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -11,9 +10,8 @@ from textual.widgets import DataTable, Input, Static
 from huddle.errors import ConflictError
 from huddle.services import access, agenda, meeting
 from huddle.store import Store
-from tests.conftest import huddle_here
+from tests.conftest import MONDAY, huddle_here
 
-MONDAY = date(2026, 11, 30)
 MARKUP_NAME = "[bold]Tolvan[/bold] [link=https://evil.example]Tolvansson[/link]"
 MARKUP_QUESTION = "[red]Akut?[/red] [@click=app.quit]klicka[/]"
 PW = "ada's password"

@@ -179,7 +179,7 @@ def test_the_log_key_is_the_stores_own(tmp_path, clock):
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_in_a_real_terminal_a_fast_password_never_shows_in_the_user_name_field(tmp_path):
-    from tests.test_tui_tmux import Tmux
+    from tests.tmux_helpers import Tmux
 
     db = tmp_path / "huddle.db"
     r = run_huddle("user", "add", "ada", "--name", "Ada Admin", "--role", "admin", db=db,

@@ -16,9 +16,9 @@ import pytest
 
 from huddle.domain.clock import SystemClock, local_date
 from huddle.services import agenda
+from tests.browser_helpers import ARGS, CHROMIUM
 from tests.conftest import HUDDLE_BIN, run_huddle
-from tests.test_room_browser import ARGS, CHROMIUM
-from tests.test_tui_serve import _free_port, _wait_http
+from tests.net_helpers import free_port, wait_http
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,10 +60,10 @@ async def test_huddle_serve_loads_everything_from_its_own_address(tmp_path):
     db = tmp_path / "huddle.db"
     r = run_huddle("init", db=db)
     assert r.returncode == 0, r.stderr
-    port = _free_port()
+    port = free_port()
     server = _serve(db, port)
     try:
-        _wait_http(f"http://127.0.0.1:{port}/")
+        wait_http(f"http://127.0.0.1:{port}/")
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
@@ -89,10 +89,10 @@ def test_huddle_serves_its_page_in_the_chosen_language(tmp_path):
     """The few words of the page around the app (before it starts, after it ended) follow --lang."""
     db = tmp_path / "huddle.db"
     assert run_huddle("init", db=db).returncode == 0
-    port = _free_port()
+    port = free_port()
     server = _serve(db, port, "--lang", "sv")
     try:
-        html = _wait_http(f"http://127.0.0.1:{port}/")
+        html = wait_http(f"http://127.0.0.1:{port}/")
     finally:
         _stop(server)
     assert '<html lang="sv">' in html and "Sessionen är avslutad." in html and "Starta igen" in html
@@ -142,7 +142,7 @@ async def test_in_huddle_serve_a_password_typed_right_after_enter_never_shows_as
     r = run_huddle("user", "add", "ada", "--name", "Ada Admin", "--role", "admin", db=db,
                    env={"HUDDLE_NEW_PASSWORD": "ada's password"})
     assert r.returncode == 0, r.stderr
-    port = _free_port()
+    port = free_port()
     server = _serve(db, port)
     drawn: list[bytes] = []
 
@@ -159,7 +159,7 @@ async def test_in_huddle_serve_a_password_typed_right_after_enter_never_shows_as
         return False
 
     try:
-        _wait_http(f"http://127.0.0.1:{port}/")
+        wait_http(f"http://127.0.0.1:{port}/")
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:

@@ -20,7 +20,7 @@ import pytest
 
 from huddle.domain.clock import SystemClock, local_date
 from huddle.domain.days import next_meeting_day
-from tests.conftest import HUDDLE_BIN, huddle_here, run_huddle
+from tests.conftest import HUDDLE_BIN, fictitious_pnr, huddle_here, run_huddle
 
 KEYS = ["position", "pnr", "name", "unit", "municipality", "question", "state"]
 DAY = "2030-01-07"  # a Monday, in the future whatever day the tests run
@@ -448,11 +448,10 @@ def test_real_processes_add_eight_patients_at_once(tmp_path, init_first):
     db = tmp_path / "race.db"
     if init_first:
         assert run_huddle("init", db=db).returncode == 0
-    from tests.test_store_concurrency import fictitious_pnr
 
     env = {**os.environ, "HUDDLE_LANG": "en"}
     procs = [
-        subprocess.Popen([HUDDLE_BIN, "--db", str(db), "patient", "add", "--pnr", fictitious_pnr(w, 7),
+        subprocess.Popen([HUDDLE_BIN, "--db", str(db), "patient", "add", "--pnr", fictitious_pnr(w * 100 + 7),
                           "--name", f"Testperson {w}", "--unit", "Avd 1", "--municipality", "Högsby", "--date", DAY],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         for w in range(8)
@@ -461,7 +460,7 @@ def test_real_processes_add_eight_patients_at_once(tmp_path, init_first):
     assert [p.returncode for p in procs] == [0] * 8, [e for _, e in outs]
     rows = agenda_json(db)
     assert [r["position"] for r in rows] == list(range(1, 9))
-    assert sorted(r["pnr"] for r in rows) == sorted(fictitious_pnr(w, 7) for w in range(8))
+    assert sorted(r["pnr"] for r in rows) == sorted(fictitious_pnr(w * 100 + 7) for w in range(8))
 
 
 def test_help_and_version(tmp_path):

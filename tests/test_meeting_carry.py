@@ -10,7 +10,7 @@ from sqlalchemy import select
 from db.models import Case
 from huddle.errors import ConflictError, InputError
 from huddle.services import agenda, meeting
-from tests.test_meeting_services import MONDAY, PATIENTS, TUESDAY, put_on_agenda, reopen
+from tests.conftest import MONDAY, PATIENTS, TUESDAY, put_on_agenda, reopen
 
 WEDNESDAY = date(2026, 12, 2)
 

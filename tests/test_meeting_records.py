@@ -12,7 +12,7 @@ from huddle.domain.clock import UTC
 from huddle.domain.vocab import MeetingRole
 from huddle.errors import ConflictError, InputError
 from huddle.services import meeting
-from tests.test_meeting_services import MONDAY, put_on_agenda
+from tests.conftest import MONDAY, put_on_agenda
 
 
 @pytest.fixture

@@ -9,35 +9,10 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, Case, CaseInterval, Huddle
 from huddle.domain.clock import to_utc
-from huddle.domain.pnr import luhn_digit
 from huddle.domain.summary import reason_text
 from huddle.errors import ConflictError, InputError
 from huddle.services import agenda, meeting
-
-MONDAY = date(2026, 11, 30)
-TUESDAY = date(2026, 12, 1)
-
-
-def test_pnr(yymmdd: str, serial: int, century: str = "19") -> str:
-    """A fictitious identity number in Skatteverket's test series (birth number 980-999)."""
-    nine = f"{yymmdd}{serial:03d}"
-    return f"{century}{yymmdd}-{serial:03d}{luhn_digit(nine)}"
-
-
-test_pnr.__test__ = False  # a helper, not a test
-
-PATIENTS = [
-    ("19121212-1212", "Tolvan Tolvansson", "Avd 12 Oskarshamn", "Oskarshamn", "Hemgång med hemtjänst?"),
-    (test_pnr("400101", 981), "Anna Andersson", "Geriatrik 16 Västervik", "Västervik", "SIP behövs?"),
-    (test_pnr("350505", 992), "Karl Karlsson", "Ortopedavd 3", "Högsby", "Korttidsplats?"),
-]
-
-
-def put_on_agenda(store, day=MONDAY, patients=PATIENTS):
-    return [
-        agenda.add_patient(store, pnr=p, name=n, unit=u, municipality=m, question=q, day=day)
-        for p, n, u, m, q in patients
-    ]
+from tests.conftest import MONDAY, PATIENTS, TUESDAY, put_on_agenda, reopen
 
 
 def stored_seconds(store, case_id: int) -> float:
@@ -46,12 +21,6 @@ def stored_seconds(store, case_id: int) -> float:
         assert all(iv.stopped_at is not None for iv in ivs), "an interval was left open"
         return sum((iv.stopped_at - iv.started_at).total_seconds() for iv in ivs)
 
-
-def reopen(store):
-    """The store as a restarted app opens it: a new Store on the same file and clock."""
-    from huddle.store import Store
-
-    return Store.open(store.target, clock=store.clock)
 
 
 def states(live) -> list[str]:

@@ -11,8 +11,7 @@ from db.models import AuditEvent
 from huddle import i18n
 from huddle.domain.clock import UTC
 from huddle.services import meeting
-from tests.conftest import run_huddle
-from tests.test_meeting_services import MONDAY, PATIENTS, put_on_agenda
+from tests.conftest import MONDAY, PATIENTS, TUESDAY, put_on_agenda, run_huddle
 
 
 def run_a_meeting(store, clock):
@@ -57,7 +56,6 @@ def test_case_summary_text_has_everything_the_record_needs(store, clock):
     c_text = meeting.case_summary(store, c.case_id)
     assert "Case: waiting (discussed, not finished)" in c_text and "Time: 0:10 of target 5:00" in c_text
     # On the next huddle the reason says why the case came, not what happened to it there.
-    from tests.test_meeting_services import TUESDAY
 
     tuesday = meeting.load_live(store, TUESDAY).cases
     b_next = meeting.case_summary(store, tuesday[0].case_id)

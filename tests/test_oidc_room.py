@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 
 import pytest
 from sqlalchemy import select
 
 from tests.browser_helpers import ARGS, CHROMIUM, eventually
+from tests.net_helpers import free_port
 from tests.oidc_provider import configure
 
 pytestmark = pytest.mark.slow
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 
@@ -42,7 +37,7 @@ async def test_a_participant_signs_in_at_the_provider_instead_of_the_code(db_pat
     day = SWEDISH.next(local_date(children_on_clock.now()))
     agenda.add_patient(store, pnr="19121212-1212", name="Tolvan Tolvansson", unit="Avd 12", municipality="Kalmar",
                        question="Hemgång?", day=day)
-    port = _free_port()
+    port = free_port()
     client = oidc_provider.register([f"http://127.0.0.1:{port}/oidc/callback"])
     configure(str(db_path), oidc_provider, client, tmp_path / "client-secret", room="idp")
     # The facilitator who opens the room signed in at the provider too (through the service, as the app does).
@@ -110,7 +105,7 @@ async def test_with_both_the_code_is_still_needed_and_with_idp_it_is_not(store, 
     from huddle.room.server import Room, RoomConfig, StoreAttendance
     from huddle.serve.auth import Gate
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     configure(store.target, oidc_provider, oidc_provider.register([f"{base}/oidc/callback"]),
               tmp_path / "client-secret", room=mode)

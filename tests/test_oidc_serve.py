@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import HUDDLE_BIN, child_env
+from tests.net_helpers import free_port
 from tests.oidc_provider import configure
 
 CHROMIUM = os.environ.get("HUDDLE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,11 +23,6 @@ ANNA = "SE2321000016-A001"
 
 pytestmark = [pytest.mark.slow]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _events(store, **where) -> list:  # noqa: ANN001, ANN003
@@ -60,7 +56,7 @@ async def test_the_browser_signs_in_at_the_provider_and_the_app_runs_as_that_per
     from huddle.store import Store
     from tests.tui_helpers import seed
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     client = oidc_provider.register([f"{base}/oidc/callback"])
     configure(str(db_path), oidc_provider, client, tmp_path / "client-secret")
@@ -136,7 +132,7 @@ async def test_a_refused_person_gets_one_line_and_no_session(db_path, tmp_path, 
     from huddle.serve.auth import Gate
     from huddle.store import Store
 
-    port = _free_port()
+    port = free_port()
     client = oidc_provider.register([f"http://127.0.0.1:{port}/oidc/callback"])
     configure(str(db_path), oidc_provider, client, tmp_path / "client-secret")
     store = Store.open(str(db_path), clock=clock)
@@ -172,7 +168,7 @@ async def test_a_session_ends_after_the_idle_time(db_path, tmp_path, oidc_provid
     from huddle.store import Store
 
     now = [1000.0]
-    port = _free_port()
+    port = free_port()
     client = oidc_provider.register([f"http://127.0.0.1:{port}/oidc/callback"])
     configure(str(db_path), oidc_provider, client, tmp_path / "client-secret", idle_minutes="20")
     store = Store.open(str(db_path), clock=clock)

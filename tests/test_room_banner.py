@@ -12,8 +12,7 @@ from huddle.domain.clock import UTC
 from huddle.room.banner import banner_from_live, initials
 from huddle.room.codes import ALPHABET, Throttle, display, end_of_day, matches, new_code, normalise
 from huddle.services import agenda, meeting
-
-MONDAY = date(2026, 11, 30)
+from tests.conftest import MONDAY
 
 
 def agenda_of_two(store):

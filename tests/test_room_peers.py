@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -20,8 +20,8 @@ from huddle.room.codes import Throttle, end_of_day
 from huddle.room.peer import PythonParticipant, Refused
 from huddle.room.server import Room, RoomConfig, StoreAttendance
 from huddle.services import agenda, meeting
+from tests.conftest import MONDAY
 
-MONDAY = date(2026, 11, 30)
 CODE = "K7PQ2M"
 
 

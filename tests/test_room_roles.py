@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from aiohttp import web
 
@@ -13,8 +11,7 @@ from huddle.i18n import t
 from huddle.room.codes import end_of_day
 from huddle.room.server import Room, RoomConfig, StoreAttendance
 from huddle.services import meeting
-
-MONDAY = date(2026, 11, 30)
+from tests.conftest import MONDAY
 
 
 async def test_the_room_page_offers_the_apps_roles_with_the_apps_labels(store, clock):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from huddle.store import Actor
-
-MONDAY = date(2026, 11, 30)
+from tests.conftest import MONDAY
 
 
 def _rows(store) -> list[tuple]:  # noqa: ANN001

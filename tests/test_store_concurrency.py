@@ -14,19 +14,14 @@ from datetime import date, datetime
 import pytest
 
 from huddle.domain.clock import UTC, FakeClock
-from huddle.domain.pnr import luhn_digit
 from huddle.store import Store
+from tests.conftest import fictitious_pnr
 
 WRITERS = 8
 DAY = date(2026, 12, 1)
 
 
 
-def fictitious_pnr(writer: int, n: int) -> str:
-    """A valid, clearly fictitious number per (writer, n): born 1940-01-(writer+1), serial n+1
-    (the birth number 000 is never given)."""
-    six, nnn = f"4001{writer + 1:02d}", f"{n + 1:03d}"
-    return f"19{six}-{nnn}{luhn_digit(six + nnn)}"
 
 
 def _writer(path: str, writer: int, count: int, barrier, results, create_at_barrier: bool = False) -> None:  # noqa: ANN001
@@ -50,7 +45,7 @@ def _writer(path: str, writer: int, count: int, barrier, results, create_at_barr
             try:
                 row = agenda.add_patient(
                     store,
-                    pnr=fictitious_pnr(writer, n),
+                    pnr=fictitious_pnr(writer * 100 + n),
                     name=f"Testperson {writer}-{n}",
                     unit="Avd 12 Oskarshamn",
                     municipality="Oskarshamn",
@@ -102,7 +97,7 @@ def test_eight_processes_add_different_patients_at_the_same_moment(store_target)
     cases, huddles, audit = _stored(store_target)
     assert huddles == 1  # the huddle row made once, not once per writer
     assert [pos for pos, _ in cases] == list(range(1, WRITERS + 1))
-    assert sorted(pnr for _, pnr in cases) == sorted(fictitious_pnr(w, 0) for w in range(WRITERS))
+    assert sorted(pnr for _, pnr in cases) == sorted(fictitious_pnr(w * 100 + 0) for w in range(WRITERS))
     assert sorted(g[3] for g in got) == list(range(1, WRITERS + 1))  # each writer was told its own position
     assert audit >= WRITERS  # every change logged
 

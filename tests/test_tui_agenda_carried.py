@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Static
 from huddle import i18n
 from huddle.store import Actor
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, TUESDAY, seed, settle
+from tests.conftest import MONDAY, TUESDAY
+from tests.tui_helpers import seed, settle
 
 FACILITATOR = Actor(name="Sara Sjöberg", organisation="Avd 12")
 

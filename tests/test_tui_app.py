@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, TUESDAY, press, seed, settle, type_text, wait_until
+from tests.conftest import MONDAY, TUESDAY
+from tests.tui_helpers import press, seed, settle, type_text, wait_until
 
 SIZE = (120, 40)
 

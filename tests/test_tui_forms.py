@@ -16,7 +16,8 @@ from textual.widgets import Input, Static
 
 from huddle import i18n
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, seed, settle, type_text, wait_until
+from tests.conftest import MONDAY
+from tests.tui_helpers import seed, settle, type_text, wait_until
 
 SIZES = [(100, 30), (140, 45)]
 NAMES = {"-": "minus", " ": "space", "\r": "enter", "\t": "tab", "\x19": "shift+tab", "?": "question_mark",

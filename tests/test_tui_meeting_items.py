@@ -15,7 +15,8 @@ from textual.widgets import DataTable, OptionList
 from huddle import i18n
 from huddle.services import agenda, meeting
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, PATIENTS, TUESDAY, press, seed, settle, type_text, wait_until
+from tests.conftest import MONDAY, TUESDAY
+from tests.tui_helpers import PATIENTS, press, seed, settle, type_text, wait_until
 
 SIZES = [(100, 30), (140, 45)]
 FRIDAY_NOTICE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # Friday 10:00 in Stockholm

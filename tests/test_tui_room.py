@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, press, seed, settle
+from tests.conftest import MONDAY
+from tests.tui_helpers import press, seed, settle
 
 pytestmark = pytest.mark.slow
 

@@ -6,14 +6,13 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
 from tests.conftest import HUDDLE_BIN, run_huddle
+from tests.net_helpers import free_port, wait_http
 
 CHROMIUM = os.environ.get("HUDDLE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -24,21 +23,7 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
-
-def _wait_http(url: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                return r.read().decode()
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer")
 
 
 async def test_serve_runs_the_app_in_a_browser_and_keys_reach_it(tmp_path):
@@ -52,13 +37,13 @@ async def test_serve_runs_the_app_in_a_browser_and_keys_reach_it(tmp_path):
     r = run_huddle("patient", "add", "--pnr", "19121212-1212", "--name", "Tolvan Tolvansson", "--unit", "Avd 12",
                    "--municipality", "Kalmar", db=db)
     assert r.returncode == 0, r.stderr
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HUDDLE_LANG": "en"}
     server = subprocess.Popen([HUDDLE_BIN, "--db", str(db), "serve", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     store = Store.open(str(db), create=False)
     try:
-        page_html = _wait_http(f"http://127.0.0.1:{port}/")
+        page_html = wait_http(f"http://127.0.0.1:{port}/")
         assert "textual" in page_html.lower()
         day = agenda.default_date(store)
         async with async_playwright() as p:

@@ -8,7 +8,8 @@ import pytest
 from huddle import i18n
 from huddle.store import Actor
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, seed, settle
+from tests.conftest import MONDAY
+from tests.tui_helpers import seed, settle
 
 SIZE = (120, 40)
 NURSE = Actor(name="Sara Sjöberg", organisation="Avd 12")

@@ -10,7 +10,8 @@ import pytest
 from huddle import i18n
 from huddle.store import Actor
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, seed, settle
+from tests.conftest import MONDAY
+from tests.tui_helpers import seed, settle
 
 FACILITATOR = Actor(name="Sara Sjöberg", organisation="Avd 12")
 FRIDAY_NOTICE = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # Friday 10:00 in Stockholm: SIP by Monday

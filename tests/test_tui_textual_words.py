@@ -8,7 +8,8 @@ from textual.widgets import Input
 
 from huddle import i18n
 from screens.app import make_app
-from tests.tui_helpers import MONDAY, screen_lines, seed, settle, wait_until
+from tests.conftest import MONDAY
+from tests.tui_helpers import screen_lines, seed, settle, wait_until
 
 SIZE = (100, 30)
 

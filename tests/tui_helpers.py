@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-MONDAY = date(2026, 11, 30)
-TUESDAY = date(2026, 12, 1)
+from tests.conftest import MONDAY
 
 # Fictitious identity numbers with valid check digits (19121212-1212 is Skatteverket's well-known test number).
 PATIENTS = [
